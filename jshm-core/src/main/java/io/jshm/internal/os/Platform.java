@@ -1,0 +1,67 @@
+package io.jshm.internal.os;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The operating-system layer: everything that differs between Linux, macOS and Windows lives
+ * behind this interface, and nothing above it branches on the OS.
+ *
+ * <p>Errors come out as {@link OsException} with an {@link ErrorKind}; the public API turns them
+ * into its own exceptions.
+ */
+public interface Platform {
+
+    /** {@return the platform of this JVM} */
+    static Platform current() {
+        return Holder.CURRENT;
+    }
+
+    /** {@return the longest region name this platform accepts} */
+    int maxNameLength();
+
+    /** {@return the alignment of view offsets (the page size, or Windows' allocation granularity)} */
+    long mapAlignment();
+
+    /**
+     * Creates a region that must not exist yet (a stale leftover of crashed users does not count)
+     * and sizes it, reserving its memory so that later access cannot fault for lack of space.
+     *
+     * @param mode           permission bits for the new region
+     * @param untilLastClose whether the region goes away when its last handle closes
+     */
+    NativeRegion create(Target target, long size, int mode, boolean untilLastClose, long timeoutNanos);
+
+    /**
+     * Opens an existing region. A region whose every user has died is removed and reported as
+     * not found; a region still being made is waited for, up to the timeout.
+     */
+    NativeRegion open(Target target, boolean readOnly, long timeoutNanos);
+
+    /** Removes a region's name. {@return false if there was no such region} */
+    boolean unlink(Target target);
+
+    /** {@return what is known of a region, or empty if there is none} */
+    Optional<RegionStat> stat(Target target);
+
+    /** {@return every shared-memory object of the platform's namespace, jshm's or not} */
+    List<RegionStat> list();
+
+    /** Lazily creates the platform, so that a JVM that never uses jshm pays nothing. */
+    final class Holder {
+        private Holder() {
+        }
+
+        static final Platform CURRENT = select();
+
+        private static Platform select() {
+            String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+            if (os.contains("linux")) {
+                return new LinuxPlatform();
+            }
+            throw new UnsupportedOperationException("jshm does not support " + System.getProperty("os.name")
+                    + " yet: Linux is supported; macOS and Windows backends are planned");
+        }
+    }
+}

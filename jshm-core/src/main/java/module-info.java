@@ -6,4 +6,5 @@
  */
 module io.jshm {
     exports io.jshm;
+    exports io.jshm.sync;
 }

@@ -25,6 +25,7 @@ final class Errno {
     static final int ELOOP = 40;
     static final int EOVERFLOW = 75;
     static final int EOPNOTSUPP = 95;
+    static final int ETIMEDOUT = 110;
     static final int EDQUOT = 122;
 
     /** {@return the symbolic name of an error number, such as {@code ENOENT}} */
@@ -49,6 +50,7 @@ final class Errno {
             case ELOOP -> "ELOOP";
             case EOVERFLOW -> "EOVERFLOW";
             case EOPNOTSUPP -> "EOPNOTSUPP";
+            case ETIMEDOUT -> "ETIMEDOUT";
             case EDQUOT -> "EDQUOT";
             default -> "E" + errno;
         };

@@ -105,6 +105,32 @@ final class LibC {
     private static final MethodHandle GETUID = plainCall("getuid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle STRERROR = plainCall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
+    // futex(2) through syscall(2); the word's address travels as a plain long so that a waiter
+    // does not keep the region's arena acquired (closing the region stays possible).
+    private static final long SYS_FUTEX = "aarch64".equals(System.getProperty("os.arch")) ? 98 : 202;
+    private static final int FUTEX_WAIT = 0;
+    private static final int FUTEX_WAKE = 1;
+    private static final MethodHandle FUTEX_WAIT_CALL = errnoCall("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT),
+            Linker.Option.firstVariadicArg(1));
+    private static final MethodHandle FUTEX_WAKE_CALL = plainCall("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT),
+            Linker.Option.firstVariadicArg(1));
+
+    /** Per-thread scratch for futex waits: the errno capture state, then a struct timespec. */
+    private static final ThreadLocal<MemorySegment> FUTEX_SCRATCH = ThreadLocal.withInitial(
+            () -> Arena.ofAuto().allocate(timespecOffset() + 16, 8));
+
+    private static long timespecOffset() {
+        return (CAPTURE_LAYOUT.byteSize() + 7) & ~7L;
+    }
+
+    /** Outcomes of {@link #futexWait}. */
+    static final int FUTEX_WOKEN = 0;
+    static final int FUTEX_TIMED_OUT = 1;
+    static final int FUTEX_VALUE_CHANGED = 2;
+    static final int FUTEX_INTERRUPTED = 3;
+
     private static MethodHandle errnoCall(String name, FunctionDescriptor descriptor, Linker.Option... extra) {
         Linker.Option[] options = new Linker.Option[extra.length + 1];
         options[0] = CAPTURE_ERRNO;
@@ -112,8 +138,8 @@ final class LibC {
         return LINKER.downcallHandle(find(name), descriptor, options);
     }
 
-    private static MethodHandle plainCall(String name, FunctionDescriptor descriptor) {
-        return LINKER.downcallHandle(find(name), descriptor);
+    private static MethodHandle plainCall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+        return LINKER.downcallHandle(find(name), descriptor, options);
     }
 
     private static MemorySegment find(String name) {
@@ -343,6 +369,45 @@ final class LibC {
     static int getuid() {
         try {
             return (int) GETUID.invokeExact();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code FUTEX_WAIT} (shared, not private) on the 32-bit word at {@code address}: sleeps while
+     * it holds {@code expected}, at most {@code timeoutNanos}.
+     * {@return one of FUTEX_WOKEN, FUTEX_TIMED_OUT, FUTEX_VALUE_CHANGED, FUTEX_INTERRUPTED}
+     */
+    static int futexWait(long address, int expected, long timeoutNanos) {
+        MemorySegment scratch = FUTEX_SCRATCH.get();
+        long ts = timespecOffset();
+        scratch.set(JAVA_LONG, ts, timeoutNanos / 1_000_000_000L);
+        scratch.set(JAVA_LONG, ts + 8, timeoutNanos % 1_000_000_000L);
+        long rc;
+        try {
+            rc = (long) FUTEX_WAIT_CALL.invokeExact(scratch, SYS_FUTEX, address, FUTEX_WAIT, expected,
+                    scratch.asSlice(ts, 16), 0L, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (rc == 0) {
+            return FUTEX_WOKEN;
+        }
+        int errno = errno(scratch);
+        return switch (errno) {
+            case Errno.ETIMEDOUT -> FUTEX_TIMED_OUT;
+            case Errno.EAGAIN -> FUTEX_VALUE_CHANGED;
+            case Errno.EINTR -> FUTEX_INTERRUPTED;
+            default -> throw new OsException("futex", "0x" + Long.toHexString(address), errno, Errno.kind(errno),
+                    Errno.describe(errno));
+        };
+    }
+
+    /** {@code FUTEX_WAKE} (shared): wakes up to {@code count} waiters of the word at {@code address}. */
+    static void futexWake(long address, int count) {
+        try {
+            long ignored = (long) FUTEX_WAKE_CALL.invokeExact(SYS_FUTEX, address, FUTEX_WAKE, count, 0L, 0L, 0);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -250,6 +250,51 @@ final class LinuxPlatform implements Platform {
         }
     }
 
+    // ---------------------------------------------------------------- waiting and processes
+
+    @Override
+    public WaitOutcome await(long address, int expected, long timeoutNanos) {
+        return switch (LibC.futexWait(address, expected, Math.max(0, timeoutNanos))) {
+            case LibC.FUTEX_WOKEN -> WaitOutcome.WOKEN;
+            case LibC.FUTEX_TIMED_OUT -> WaitOutcome.TIMED_OUT;
+            case LibC.FUTEX_VALUE_CHANGED -> WaitOutcome.VALUE_CHANGED;
+            default -> WaitOutcome.INTERRUPTED;
+        };
+    }
+
+    @Override
+    public void wake(long address, int count) {
+        LibC.futexWake(address, count);
+    }
+
+    @Override
+    public long currentPid() {
+        return ProcessHandle.current().pid();
+    }
+
+    /** Field 22 of {@code /proc/<pid>/stat}: start time in clock ticks since boot. */
+    @Override
+    public long processStartTime(long pid) {
+        if (pid <= 0) {
+            return 0;
+        }
+        String stat;
+        try {
+            stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        } catch (IOException e) {
+            return 0; // no such process
+        }
+        // "pid (comm) S ppid ..." where comm may hold spaces and parentheses: split after the last ')'
+        int close = stat.lastIndexOf(')');
+        String[] fields = stat.substring(close + 2).split(" ");
+        char state = fields[0].charAt(0);
+        if (state == 'Z' || state == 'X') {
+            return 0; // dead, not yet reaped
+        }
+        long start = Long.parseLong(fields[19]);
+        return start == 0 ? 1 : start;
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static String shmName(Target.Named named) {

@@ -48,6 +48,25 @@ public interface Platform {
     /** {@return every shared-memory object of the platform's namespace, jshm's or not} */
     List<RegionStat> list();
 
+    /**
+     * Sleeps while the 32-bit word at {@code address} (in shared memory, 4-byte aligned) holds
+     * {@code expected}, for at most {@code timeoutNanos}, until a {@link #wake} on the same word
+     * from any process. Waiting on memory that another process maps works across processes.
+     */
+    WaitOutcome await(long address, int expected, long timeoutNanos);
+
+    /** Wakes up to {@code count} waiters of the word at {@code address}, in any process. */
+    void wake(long address, int count);
+
+    /** {@return the id of this process} */
+    long currentPid();
+
+    /**
+     * {@return when process {@code pid} started, in an opaque non-zero unit that differs between
+     * two processes that had the same pid; 0 when no such process is running (exited, zombie)}
+     */
+    long processStartTime(long pid);
+
     /** Lazily creates the platform, so that a JVM that never uses jshm pays nothing. */
     final class Holder {
         private Holder() {

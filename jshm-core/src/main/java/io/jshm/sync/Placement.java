@@ -1,0 +1,54 @@
+package io.jshm.sync;
+
+import io.jshm.SharedMemory;
+
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.function.BiConsumer;
+
+/**
+ * Where a primitive lives: a segment and an offset, and the region it owns when it was opened by
+ * name (closed with the primitive).
+ *
+ * @param segment the memory holding the primitive
+ * @param offset  the primitive's first byte in {@code segment}
+ * @param owned   the named region made for this primitive alone, or null
+ * @param label   how messages name the place
+ */
+record Placement(MemorySegment segment, long offset, SharedMemory owned, String label) {
+
+    /** How long an opener waits for the creator of a named primitive to initialise it. */
+    static final Duration INIT_TIMEOUT = Duration.ofSeconds(2);
+
+    static Placement at(MemorySegment segment, long offset, long size, short kind) {
+        SyncHeader.checkPlacement(segment, offset, size, kind);
+        return new Placement(segment, offset, null, "offset " + offset + " of a " + segment.byteSize() + "-byte segment");
+    }
+
+    /**
+     * Opens the region {@code name} holding one primitive at offset 0, or creates it and runs
+     * {@code initializer(segment, 0)}.
+     */
+    static Placement named(String name, long size, short kind, BiConsumer<MemorySegment, Long> initializer) {
+        SharedMemory shm = SharedMemory.openOrCreate(name, size);
+        try {
+            MemorySegment segment = shm.segment();
+            String label = "region '" + name + "'";
+            if (shm.created()) {
+                initializer.accept(segment, 0L);
+            } else {
+                SyncHeader.awaitAndVerify(segment, 0, kind, label, INIT_TIMEOUT.toNanos());
+            }
+            return new Placement(segment, 0, shm, label);
+        } catch (RuntimeException | Error e) {
+            shm.close();
+            throw e;
+        }
+    }
+
+    void close() {
+        if (owned != null) {
+            owned.close();
+        }
+    }
+}

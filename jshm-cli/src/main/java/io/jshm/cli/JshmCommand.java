@@ -1,0 +1,86 @@
+package io.jshm.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+/** {@code jshm}: the top-level command, holding the global options and the streams of a run. */
+@Command(name = "jshm",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        subcommands = {CreateCommand.class, WriteCommand.class, ReadCommand.class, ListCommand.class,
+                RemoveCommand.class, DemoCommand.class},
+        description = {
+            "Named shared memory between processes, as Windows file mappings are: create, list, read, write and"
+                    + " remove regions, and watch two processes share one (demo).",
+            "",
+            "NAME is a region name: 1 to 255 characters of A-Z a-z 0-9 . _ -. It is the same object as"
+                    + " shm_open(\"/NAME\") in C and SharedMemory(\"NAME\") in Python. A NAME that contains a '/'"
+                    + " is the path of a file-backed region instead (./frame.bin)."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:success",
+            "1:failure; one line on stderr says what, which region and why (--verbose adds the stack trace)",
+            "2:usage error: unknown command or option, a missing or bad argument (size, mode, region name)",
+            "3:no such region (or file)"
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  jshm create frame 1MiB          a persistent 1 MiB region 'frame'",
+            "  echo hello | jshm write frame   copy stdin into it at offset 0",
+            "  jshm read frame --length 5      print its first 5 bytes",
+            "  jshm ls                         list every region on this host",
+            "  jshm rm frame                   remove it",
+            "  jshm demo                       two processes share memory, step by step"
+        })
+final class JshmCommand implements Callable<Integer> {
+
+    private final InputStream stdin;
+    private final OutputStream stdout;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "Say more: what was done, and stack traces with errors.")
+    private boolean verbose;
+
+    JshmCommand(InputStream stdin, OutputStream stdout) {
+        this.stdin = stdin;
+        this.stdout = stdout;
+    }
+
+    /** {@return whether --verbose was given, on this command or any subcommand} */
+    boolean verbose() {
+        return verbose;
+    }
+
+    /** {@return the bytes {@code write} reads} */
+    InputStream stdin() {
+        return stdin;
+    }
+
+    /** {@return where {@code read} writes bytes} */
+    OutputStream stdout() {
+        return stdout;
+    }
+
+    @Override
+    public Integer call() {
+        String commands = spec.subcommands().values().stream()
+                .map(CommandLine::getCommandName)
+                .distinct()
+                .collect(Collectors.joining(", "));
+        throw new ParameterException(spec.commandLine(), "no command given; choose one of " + commands);
+    }
+}

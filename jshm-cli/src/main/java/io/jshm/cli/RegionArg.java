@@ -1,0 +1,36 @@
+package io.jshm.cli;
+
+import io.jshm.Access;
+import io.jshm.SharedMemory;
+
+import java.nio.file.Path;
+
+/**
+ * A NAME argument: a region name, or, when it contains a {@code '/'}, the path of a file-backed
+ * region ({@code ./frame.bin}, {@code /var/tmp/frame.bin}). Region names cannot contain
+ * {@code '/'}, so the two never collide.
+ *
+ * @param text the argument as given
+ */
+record RegionArg(String text) {
+
+    /** {@return whether the argument names a file rather than a region} */
+    boolean isFile() {
+        return text.indexOf('/') >= 0;
+    }
+
+    /** {@return the file's path; only for {@link #isFile()}} */
+    Path file() {
+        return Path.of(text);
+    }
+
+    /** {@return the region opened with {@code access}}, by name or as a file */
+    SharedMemory open(Access access) {
+        return isFile() ? SharedMemory.open(file(), access) : SharedMemory.open(text, access);
+    }
+
+    /** {@return how messages name it: {@code region 'x'} or {@code file region '/p'}} */
+    String describe() {
+        return (isFile() ? "file region '" : "region '") + text + "'";
+    }
+}

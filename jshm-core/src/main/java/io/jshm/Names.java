@@ -50,10 +50,16 @@ final class Names {
         };
     }
 
-    /** {@return the name quoted, with control characters escaped and long names shortened} */
+    /**
+     * The most characters of a name or path that messages show: every valid name, and ordinary file
+     * paths, whole; only longer strings (invalid names) are cut.
+     */
+    private static final int SHOWN = 255;
+
+    /** {@return the name quoted, with control characters escaped and overlong names shortened} */
     static String printable(String name) {
         StringBuilder sb = new StringBuilder("'");
-        int shown = Math.min(name.length(), 40);
+        int shown = Math.min(name.length(), SHOWN);
         for (int i = 0; i < shown; i++) {
             char c = name.charAt(i);
             sb.append(c < 0x20 || c > 0x7e ? "\\u%04x".formatted((int) c) : String.valueOf(c));

@@ -293,6 +293,22 @@ public final class SharedMemory implements AutoCloseable {
     }
 
     /**
+     * Removes a file-backed region's file; processes that have it open keep their views until
+     * they close.
+     *
+     * @return true if the file was removed, false if there was none
+     * @throws PermissionDeniedException if this user may not remove it
+     */
+    public static boolean unlink(Path file) {
+        Target target = new Target.File(Objects.requireNonNull(file, "file"));
+        try {
+            return Platform.current().unlink(target);
+        } catch (OsException e) {
+            throw Errors.translate("cannot unlink region", target.display(), e);
+        }
+    }
+
+    /**
      * Opens the file as a region if it exists, else creates it (persistent).
      *
      * @throws JshmException as {@link #openOrCreate(String, long)} does
@@ -412,9 +428,16 @@ public final class SharedMemory implements AutoCloseable {
             throw Errors.translate("cannot map a view of region", name, e);
         }
         NativeRegion owner = region;
-        MemorySegment mapped = MemorySegment.ofAddress(address)
-                .reinterpret(span, arena, ignored -> owner.unmap(address, span))
-                .asSlice(offset - start, length);
+        MemorySegment mapped;
+        try {
+            mapped = MemorySegment.ofAddress(address)
+                    .reinterpret(span, arena, ignored -> owner.unmap(address, span))
+                    .asSlice(offset - start, length);
+        } catch (RuntimeException | Error e) {
+            // the arena is closed, or confined to another thread: it took no ownership of the mapping
+            owner.unmap(address, span);
+            throw e;
+        }
         return region.readOnly() ? mapped.asReadOnly() : mapped;
     }
 

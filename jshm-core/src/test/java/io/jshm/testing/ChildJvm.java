@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  * Always close it (try-with-resources): close kills the process if it still runs, so no child
  * outlives its test.
  */
+@SuppressWarnings("try") // close() waits for the process, so it may be interrupted
 public final class ChildJvm implements AutoCloseable {
 
     private final Process process;
@@ -36,7 +37,23 @@ public final class ChildJvm implements AutoCloseable {
 
     /** Starts {@code java -cp <test class path> mainClass args...}. */
     public static ChildJvm start(Class<?> mainClass, String... args) {
-        List<String> command = new ArrayList<>();
+        return launch(List.of(), mainClass, args);
+    }
+
+    /**
+     * Starts the child as {@link #start} does, under another file-creation mask: a shell sets
+     * {@code umask} (an octal string such as {@code "000"}) and then {@code exec}s the JVM, so
+     * {@link #pid()} is the JVM's.
+     */
+    public static ChildJvm startWithUmask(String umask, Class<?> mainClass, String... args) {
+        if (!umask.matches("[0-7]{1,4}")) {
+            throw new IllegalArgumentException("umask must be octal digits, got " + umask);
+        }
+        return launch(List.of("/bin/sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"), mainClass, args);
+    }
+
+    private static ChildJvm launch(List<String> prefix, Class<?> mainClass, String... args) {
+        List<String> command = new ArrayList<>(prefix);
         command.add(javaBinary());
         command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-Xshare:auto");

@@ -54,12 +54,22 @@ public final class RegionNames implements AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
+        checkNothingLeft(context.getDisplayName());
+    }
+
+    /**
+     * Removes any region with this class's prefix and fails if there was one: what
+     * {@link #afterAll} does, for test engines that do not run JUnit Jupiter extensions (jqwik).
+     *
+     * @param who the test class, for the failure message
+     */
+    public void checkNothingLeft(String who) throws IOException {
         List<String> left = leftovers();
         for (String name : left) {
             Files.deleteIfExists(SHM.resolve(name));
         }
         if (!left.isEmpty()) {
-            throw new AssertionError("regions left behind in /dev/shm by " + context.getDisplayName() + ": " + left);
+            throw new AssertionError("regions left behind in /dev/shm by " + who + ": " + left);
         }
     }
 }

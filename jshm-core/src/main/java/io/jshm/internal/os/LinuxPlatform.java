@@ -118,8 +118,15 @@ final class LinuxPlatform implements Platform {
         try {
             fd = openFd(target, readOnly ? LibC.O_RDONLY : LibC.O_RDWR, 0);
         } catch (OsException e) {
-            if (e.kind() == ErrorKind.PERMISSION_DENIED && beingMade(target) && !past(deadline)) {
-                return null; // mode 0000 while its creator makes it: wait for the final mode
+            if (e.kind() == ErrorKind.PERMISSION_DENIED && beingMade(target)) {
+                if (!past(deadline)) {
+                    return null; // mode 0000 while its creator makes it: wait for the final mode
+                }
+                OsException unfinished = unfinished(target);
+                if (unfinished == null) {
+                    return null; // finished or gone meanwhile: look again
+                }
+                throw unfinished;
             }
             throw e;
         }
@@ -158,7 +165,8 @@ final class LinuxPlatform implements Platform {
             }
             while (st.permissions() == 0) {
                 if (past(deadline)) {
-                    throw OsException.of(ErrorKind.CORRUPT, name,
+                    // its creator holds it (we could not lock it exclusively): alive, but slow
+                    throw OsException.of(ErrorKind.TIMED_OUT, name,
                             "region is incomplete: its creator has not finished making it in time");
                 }
                 pause();
@@ -176,6 +184,39 @@ final class LinuxPlatform implements Platform {
             LibC.close(fd);
             throw e;
         }
+    }
+
+    /**
+     * What to report for an object still at mode 0000 after the open timeout, when this user cannot
+     * open it to look (only root can open a mode 0000 object, and takes the flock path above).
+     * A creator locks its object first thing, so {@code /proc/locks} tells: a holder means a live
+     * creator that has not finished in time; none means the creator died, and its remains are
+     * removed, as the flock path does.
+     * {@return the exception to throw, or null if the object was finished or removed meanwhile}
+     */
+    private OsException unfinished(Target target) {
+        String name = target.display();
+        LibC.Stat st;
+        try {
+            st = LibC.lstat(pathOf(target));
+        } catch (OsException e) {
+            return null;
+        }
+        if (st.permissions() != 0) {
+            return null;
+        }
+        FlockTable locks = FlockTable.read();
+        if (!locks.known() || !locks.holders(st).isEmpty()) {
+            return OsException.of(ErrorKind.TIMED_OUT, name,
+                    "region is incomplete: its creator has not finished making it in time");
+        }
+        try {
+            unlink(target);
+        } catch (OsException e) {
+            return e; // another user's remains, which this user may not remove
+        }
+        return OsException.of(ErrorKind.NOT_FOUND, name,
+                "no such region: its creator died before finishing it; removed the remains");
     }
 
     /** {@return true if the object exists with permission bits 0000, i.e. its creator is making it} */

@@ -69,6 +69,8 @@ public final class Main {
                 .setErr(err)
                 .setExecutionExceptionHandler(errors)
                 .setParameterExceptionHandler(errors);
+        // 'jshm lock NAME cmd -x': everything after the command's name belongs to the command.
+        commandLine.getSubcommands().get("lock").setStopAtPositional(true);
         try {
             return commandLine.execute(args);
         } finally {

@@ -7,12 +7,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -80,15 +77,6 @@ final class RemoveCommand implements Callable<Integer> {
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             throw new CommandException("cannot remove " + region.describe() + ": not a regular file");
         }
-        try {
-            Files.delete(file);
-            return true;
-        } catch (NoSuchFileException e) {
-            return false;
-        } catch (AccessDeniedException e) {
-            throw new CommandException("cannot remove " + region.describe() + ": permission denied");
-        } catch (IOException e) {
-            throw new CommandException("cannot remove " + region.describe() + ": " + e);
-        }
+        return SharedMemory.unlink(file);
     }
 }

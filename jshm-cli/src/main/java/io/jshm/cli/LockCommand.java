@@ -25,8 +25,10 @@ import java.util.concurrent.Callable;
                     + " as flock(1) does with a lock file.",
             "",
             "The mutex lives in a shared-memory region of its own, made on first use and removed when the last"
-                    + " process using it is done. If the holder dies (even by kill -9), the next 'jshm lock' gets the"
-                    + " mutex and says on stderr that it recovered it from a dead owner.",
+                    + " process using it is done. If the holder dies (even by kill -9) while others wait, the next one"
+                    + " gets the mutex and says on stderr that it recovered it from a dead owner; if nobody else was"
+                    + " using it, the mutex went away with its holder (as a Windows named mutex does), and the next"
+                    + " 'jshm lock' simply makes a new one.",
             "Exit codes: the command's own; 1 if the lock was not had within --timeout or the command could not"
                     + " start; 2 usage error.",
             ""

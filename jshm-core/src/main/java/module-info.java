@@ -7,4 +7,5 @@
 module io.jshm {
     exports io.jshm;
     exports io.jshm.sync;
+    exports io.jshm.queue;
 }

@@ -1,0 +1,25 @@
+package io.jshm.queue;
+
+/**
+ * A snapshot of a queue's counters, read from the shared header without disturbing producers or
+ * consumers (observers never write).
+ *
+ * @param type        the queue type
+ * @param capacity    bytes of the ring
+ * @param depth       bytes committed or claimed but not yet consumed (for broadcast: bytes the
+ *                    producer has written in total, bounded by the capacity)
+ * @param recordsIn   messages committed by producers
+ * @param recordsOut  messages handed to the consumer (SPSC, MPSC); 0 for broadcast, whose
+ *                    consumers count for themselves
+ * @param bytesIn     bytes claimed by producers since creation, headers and padding included
+ * @param bytesOut    bytes consumed since creation, headers and padding included
+ * @param skipped     records the consumer skipped because their producer died before committing
+ * @param lapped      times broadcast consumers were lapped by the producer
+ * @param lost        messages broadcast consumers lost to being lapped
+ * @param producerPid pid of the registered producer (SPSC, broadcast), or 0
+ * @param consumerPid pid of the registered consumer (SPSC, MPSC), or 0
+ */
+public record QueueCounters(QueueType type, long capacity, long depth, long recordsIn, long recordsOut,
+                            long bytesIn, long bytesOut, long skipped, long lapped, long lost,
+                            long producerPid, long consumerPid) {
+}

@@ -1,0 +1,165 @@
+package io.jshm.queue;
+
+import io.jshm.CorruptRegionException;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The queue region: a 1024-byte header, then the ring of {@code capacity} bytes. Fields written by
+ * different sides sit on different 128-byte lines (two cache lines, against the adjacent-line
+ * prefetcher). All little-endian.
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                  magic 0x5148534A ("JSHQ")                    |    0
+ *  +-------------------------------+-------------------------------+
+ *  |          version (1)          |  type (1 spsc 2 mpsc 3 bcast) |    4
+ *  +-------------------------------+-------------------------------+
+ *  |                capacity (bytes of the ring, 2^n)              |    8
+ *  +---------------------------------------------------------------+
+ *  |                  max payload (capacity / 4)                   |   16
+ *  +---------------------------------------------------------------+
+ *  |                         reserved                              |   20
+ *  +---------------------------------------------------------------+
+ *  |                  region size (1024 + capacity)                |   24
+ *  +---------------------------------------------------------------+
+ *  |                      reserved to 128                          |   32
+ *  +===============================================================+
+ *  | producer line: tail, records in, producer pid + start time,   |  128
+ *  | broadcast tail intent, latest position + sequence, producers  |
+ *  | parking flag, producers waiting, space sequence (futex word)  |
+ *  +===============================================================+
+ *  | consumer line: head, records out, skipped, consumer pid +     |  256
+ *  | start time, consumer parking flag, consumers waiting, data    |
+ *  | sequence (futex word)                                         |
+ *  +===============================================================+
+ *  | broadcast line: lapped, lost (summed over consumers)          |  384
+ *  +===============================================================+
+ *  |                    reserved to 1024                           |  512
+ *  +===============================================================+
+ *  |                   ring: capacity bytes of records             | 1024
+ *  +---------------------------------------------------------------+
+ * </pre>
+ * Offsets of every field are the constants below; {@code docs/layout.md} has the table.
+ */
+final class QueueLayout {
+    private QueueLayout() {
+    }
+
+    static final int MAGIC = 0x5148534A;
+    static final short VERSION = 1;
+    static final long HEADER_SIZE = 1024;
+    static final long MIN_CAPACITY = 1024;
+    static final long MAX_CAPACITY = 1L << 30;
+
+    static final long MAGIC_OFFSET = 0;
+    static final long VERSION_OFFSET = 4;
+    static final long TYPE_OFFSET = 6;
+    static final long CAPACITY_OFFSET = 8;
+    static final long MAX_PAYLOAD_OFFSET = 16;
+    static final long REGION_SIZE_OFFSET = 24;
+
+    // producer line
+    static final long TAIL = 128;
+    static final long RECORDS_IN = 136;
+    static final long PRODUCER_PID = 144;
+    static final long PRODUCER_START = 152;
+    static final long TAIL_INTENT = 160;
+    static final long LATEST_POSITION = 168;
+    static final long LATEST_SEQUENCE = 176;
+    static final long PRODUCERS_PARK = 184;
+    static final long PRODUCERS_WAITING = 188;
+    static final long SPACE_SEQUENCE = 192;
+
+    // consumer line
+    static final long HEAD = 256;
+    static final long RECORDS_OUT = 264;
+    static final long SKIPPED = 272;
+    static final long CONSUMER_PID = 280;
+    static final long CONSUMER_START = 288;
+    static final long CONSUMERS_PARK = 296;
+    static final long CONSUMERS_WAITING = 300;
+    static final long DATA_SEQUENCE = 304;
+
+    // broadcast line
+    static final long LAPPED = 384;
+    static final long LOST = 392;
+
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+
+    static long maxPayload(long capacity) {
+        return capacity / 4;
+    }
+
+    /** Checks a capacity asked of {@code create}. */
+    static void checkCapacity(long capacity) {
+        if (capacity < MIN_CAPACITY || capacity > MAX_CAPACITY || Long.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException("queue capacity must be a power of two from " + MIN_CAPACITY + " to "
+                    + MAX_CAPACITY + " bytes, got " + capacity);
+        }
+    }
+
+    /** Writes a fresh header; the magic last, with release semantics. */
+    static void initialize(MemorySegment region, QueueType type, long capacity) {
+        region.asSlice(0, HEADER_SIZE).fill((byte) 0);
+        region.set(ValueLayout.JAVA_SHORT, VERSION_OFFSET, VERSION);
+        region.set(ValueLayout.JAVA_SHORT, TYPE_OFFSET, (short) type.code());
+        region.set(ValueLayout.JAVA_LONG, CAPACITY_OFFSET, capacity);
+        region.set(ValueLayout.JAVA_INT, MAX_PAYLOAD_OFFSET, (int) maxPayload(capacity));
+        region.set(ValueLayout.JAVA_LONG, REGION_SIZE_OFFSET, HEADER_SIZE + capacity);
+        INT.setRelease(region, MAGIC_OFFSET, MAGIC); // pairs with getAcquire in verify
+    }
+
+    static boolean published(MemorySegment region) {
+        return region.byteSize() >= HEADER_SIZE && (int) INT.getAcquire(region, MAGIC_OFFSET) != 0;
+    }
+
+    /**
+     * Checks a header against itself and the region's real size.
+     *
+     * @return the queue's type
+     * @throws CorruptRegionException if it is foreign, of another version, or inconsistent
+     */
+    static QueueType verify(MemorySegment region, String name) {
+        long size = region.byteSize();
+        if (size < HEADER_SIZE + MIN_CAPACITY) {
+            throw corrupt(name, "region has " + size + " bytes, fewer than the smallest queue (" + (HEADER_SIZE
+                    + MIN_CAPACITY) + ")");
+        }
+        int magic = (int) INT.getAcquire(region, MAGIC_OFFSET); // pairs with setRelease in initialize
+        if (magic != MAGIC) {
+            throw corrupt(name, "not a jshm queue: magic 0x" + Integer.toHexString(magic) + ", expected 0x"
+                    + Integer.toHexString(MAGIC) + (magic == 0 ? " (not initialised)" : ""));
+        }
+        short version = region.get(ValueLayout.JAVA_SHORT, VERSION_OFFSET);
+        if (version != VERSION) {
+            throw corrupt(name, "queue layout version " + version + ", this jshm reads version " + VERSION);
+        }
+        QueueType type = QueueType.ofCode(region.get(ValueLayout.JAVA_SHORT, TYPE_OFFSET));
+        if (type == null) {
+            throw corrupt(name, "unknown queue type " + region.get(ValueLayout.JAVA_SHORT, TYPE_OFFSET));
+        }
+        long capacity = region.get(ValueLayout.JAVA_LONG, CAPACITY_OFFSET);
+        if (capacity < MIN_CAPACITY || capacity > MAX_CAPACITY || Long.bitCount(capacity) != 1) {
+            throw corrupt(name, "capacity " + capacity + " is not a power of two from " + MIN_CAPACITY + " to "
+                    + MAX_CAPACITY);
+        }
+        long recorded = region.get(ValueLayout.JAVA_LONG, REGION_SIZE_OFFSET);
+        if (recorded != HEADER_SIZE + capacity || size != recorded) {
+            throw corrupt(name, "sizes disagree: capacity " + capacity + " needs a region of " + (HEADER_SIZE
+                    + capacity) + " bytes; the header says " + recorded + " and the region has " + size);
+        }
+        int maxPayload = region.get(ValueLayout.JAVA_INT, MAX_PAYLOAD_OFFSET);
+        if (maxPayload != maxPayload(capacity)) {
+            throw corrupt(name, "max payload " + maxPayload + " disagrees with capacity " + capacity);
+        }
+        return type;
+    }
+
+    static CorruptRegionException corrupt(String name, String why) {
+        return new CorruptRegionException(name, "queue '" + name + "' is corrupt or foreign: " + why, 0);
+    }
+}

@@ -1,0 +1,35 @@
+package io.jshm.queue;
+
+/**
+ * The one record format of every queue: an 8-byte header, then the payload, padded to 8 bytes.
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |R|                 length (header + payload)                   |  0
+ *  +-+-------------------------------------------------------------+
+ *  |                type (&gt;= 0), or -1 for padding                  |  4
+ *  +---------------------------------------------------------------+
+ *  |                 payload ... (length - 8 bytes)               ...  8
+ *  +---------------------------------------------------------------+
+ * </pre>
+ * Length 0: free (the consumer zeroes what it consumed). Negative length (SPSC, MPSC): claimed,
+ * not yet committed; the type field then holds the claiming process's pid. Positive: committed;
+ * the producer stores the type first and the length last, with release semantics (the consumer's
+ * acquire load of the length pairs with it). The next record starts at the length rounded up to
+ * a multiple of 8. A padding record fills the end of the ring when a record does not fit there.
+ */
+final class RecordLayout {
+    private RecordLayout() {
+    }
+
+    static final int HEADER = 8;
+    static final int LENGTH_OFFSET = 0;
+    static final int TYPE_OFFSET = 4;
+    static final int PADDING_TYPE = -1;
+    static final int ALIGNMENT = 8;
+
+    static int aligned(int length) {
+        return (length + ALIGNMENT - 1) & -ALIGNMENT;
+    }
+}

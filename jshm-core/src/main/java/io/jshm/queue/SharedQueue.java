@@ -1,0 +1,751 @@
+package io.jshm.queue;
+
+import io.jshm.CorruptRegionException;
+import io.jshm.SharedMemory;
+import io.jshm.SharedMemoryOptions;
+import io.jshm.internal.Liveness;
+import io.jshm.internal.Waiting;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import static io.jshm.queue.QueueLayout.*;
+import static io.jshm.queue.RecordLayout.HEADER;
+import static io.jshm.queue.RecordLayout.LENGTH_OFFSET;
+import static io.jshm.queue.RecordLayout.PADDING_TYPE;
+import static io.jshm.queue.RecordLayout.TYPE_OFFSET;
+
+/**
+ * A message queue in a named shared-memory region: a ring buffer of records that producers in
+ * some processes write and consumers in others read, without copying and without system calls
+ * while both sides are awake. One class serves the three {@linkplain QueueType types}; they share
+ * the layout and record format ({@code docs/layout.md}) and differ only in how a producer
+ * reserves space and how a consumer keeps its place.
+ * {@snippet :
+ * // producer process
+ * try (SharedQueue queue = SharedQueue.create("orders", 1 << 20, QueueType.MPSC)) {
+ *     queue.offer(1, MemorySegment.ofArray(new byte[]{1, 2, 3}));
+ *     MessageClaim claim = new MessageClaim();              // zero-copy: write in place
+ *     if (queue.tryClaim(2, 8, claim)) {
+ *         claim.buffer().set(ValueLayout.JAVA_LONG, claim.offset(), 42L);
+ *         claim.commit();
+ *     }
+ * }
+ * // consumer process
+ * try (SharedQueue queue = SharedQueue.open("orders")) {
+ *     queue.receive((type, buffer, offset, length) -> {
+ *         // the message, in place, during this call only
+ *     }, 100, WaitStrategy.PARK, Duration.ofSeconds(5));
+ * }
+ * }
+ *
+ * <h2>Assumptions and guarantees</h2>
+ * <ul>
+ *   <li><b>Roles.</b> An SPSC queue has one producer and one consumer handle at a time, an MPSC
+ *       queue one consumer handle, a broadcast queue one producer handle. A handle takes its role
+ *       on its first claim or poll; a second live handle gets {@link IllegalStateException}. A
+ *       role held by a process that died passes to the next taker. A handle's role is used by one
+ *       thread at a time; MPSC producing is safe from any number of threads and processes.</li>
+ *   <li><b>Ordering.</b> Messages from one producer arrive in the order committed. Every
+ *       committed message is delivered to the consumer of an SPSC or MPSC queue exactly once; the
+ *       consumer's position lives in the region, so a consumer that dies and is replaced loses
+ *       nothing committed. The one exception: a message whose handler was running when its
+ *       process died is delivered again (the position moves past a message after its handler
+ *       returns).</li>
+ *   <li><b>Dead producers.</b> A producer that dies between claim and commit leaves a claimed
+ *       record. After the stuck timeout ({@link #setStuckTimeout}, 1 s by default), once the
+ *       claiming process is gone, the consumer skips the record and counts it in
+ *       {@link QueueCounters#skipped()}.</li>
+ *   <li><b>Broadcast.</b> The producer never waits. A consumer receives a private copy of each
+ *       message (the producer may overwrite the ring under it), and one that falls a whole ring
+ *       behind jumps to the newest message, counting exactly how many it lost
+ *       ({@link #lapped()}, {@link #lost()}).</li>
+ *   <li><b>Hostile peers.</b> The header is checked on open (magic, version, type, sizes against
+ *       the region). A record whose length is impossible stops the consumer with
+ *       {@link CorruptRegionException}; nothing is read outside the ring.</li>
+ *   <li><b>Waiting.</b> {@link #tryClaim}, {@link #offer} and {@link #poll} never wait and never
+ *       call the kernel. {@link #send} and {@link #receive} wait with the caller's
+ *       {@link WaitStrategy}; a peer makes a system call only while someone sleeps.</li>
+ * </ul>
+ */
+public final class SharedQueue implements AutoCloseable {
+
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    private static final Duration INIT_TIMEOUT = Duration.ofSeconds(2);
+
+    private final String name;
+    private final SharedMemory shm;
+    private final MemorySegment region;
+    private final MemorySegment ring;
+    private final QueueType type;
+    private final long capacity;
+    private final long mask;
+    private final int maxPayload;
+    /** Identifies this handle as a role holder: pid in the high half, a random non-zero low half. */
+    private final long token = (Liveness.MY_PID << 32) | (ThreadLocalRandom.current().nextInt() | 1) & 0xFFFF_FFFFL;
+
+    private boolean producer;
+    private boolean consumer;
+    private long headCache;
+    private long stuckTimeoutNanos = TimeUnit.SECONDS.toNanos(1);
+    private long stuckPosition = -1;
+    private long stuckSince;
+    // broadcast consumer state, private to this handle
+    private boolean joined;
+    private long cursor;
+    private long nextSequence;
+    private long lapped;
+    private long lost;
+    private MemorySegment scratch;
+
+    private SharedQueue(String name, SharedMemory shm, QueueType type) {
+        this.name = name;
+        this.shm = shm;
+        this.region = shm.segment();
+        this.type = type;
+        this.capacity = region.get(ValueLayout.JAVA_LONG, CAPACITY_OFFSET);
+        this.mask = capacity - 1;
+        this.maxPayload = (int) maxPayload(capacity);
+        this.ring = region.asSlice(HEADER_SIZE, capacity);
+    }
+
+    // ------------------------------------------------------------------ opening
+
+    /**
+     * Creates a queue in a new region of {@code 1024 + capacity} bytes that lives until its last
+     * handle closes.
+     *
+     * @param capacity bytes of the ring: a power of two from 1 KiB to 1 GiB; the largest message
+     *                 is a quarter of it
+     * @throws IllegalArgumentException      if the capacity is not acceptable
+     * @throws io.jshm.RegionExistsException if a live region of that name exists
+     * @throws io.jshm.JshmException         for the other failures of {@link SharedMemory#create}
+     */
+    public static SharedQueue create(String name, long capacity, QueueType type) {
+        return create(name, capacity, type, SharedMemoryOptions.defaults());
+    }
+
+    /**
+     * Creates a queue with the given region options (lifetime, mode, prefault).
+     *
+     * @throws IllegalArgumentException if the capacity is not acceptable
+     * @throws io.jshm.JshmException    as {@link SharedMemory#create(String, long, SharedMemoryOptions)}
+     */
+    public static SharedQueue create(String name, long capacity, QueueType type, SharedMemoryOptions options) {
+        Objects.requireNonNull(type, "type");
+        checkCapacity(capacity);
+        SharedMemory shm = SharedMemory.create(name, HEADER_SIZE + capacity, options);
+        try {
+            QueueLayout.initialize(shm.segment(), type, capacity);
+            return new SharedQueue(name, shm, type);
+        } catch (RuntimeException | Error e) {
+            shm.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens an existing queue, checking its header.
+     *
+     * @throws io.jshm.NoSuchRegionException if there is no such region
+     * @throws CorruptRegionException        if the region is not a queue this jshm can read, or its
+     *                                       sizes disagree with the region's
+     * @throws io.jshm.JshmException         for the other failures of {@link SharedMemory#open}
+     */
+    public static SharedQueue open(String name) {
+        SharedMemory shm = SharedMemory.open(name);
+        try {
+            MemorySegment region = shm.segment();
+            long deadline = System.nanoTime() + INIT_TIMEOUT.toNanos();
+            while (!published(region) && System.nanoTime() - deadline < 0 && region.byteSize() >= HEADER_SIZE) {
+                Thread.onSpinWait(); // its creator is writing the header
+                Thread.yield();
+            }
+            return new SharedQueue(name, shm, QueueLayout.verify(region, name));
+        } catch (RuntimeException | Error e) {
+            shm.close();
+            throw e;
+        }
+    }
+
+    /** {@return the queue's name} */
+    public String name() {
+        return name;
+    }
+
+    /** {@return the queue's type} */
+    public QueueType type() {
+        return type;
+    }
+
+    /** {@return the ring's size in bytes} */
+    public long capacity() {
+        return capacity;
+    }
+
+    /** {@return the largest message this queue takes, in bytes (a quarter of the capacity)} */
+    public int maxMessageLength() {
+        return maxPayload;
+    }
+
+    /**
+     * Sets how long the consumer waits on a claimed but uncommitted record before it checks
+     * whether the claiming process died (and then skips the record).
+     */
+    public void setStuckTimeout(Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("negative stuck timeout: " + timeout);
+        }
+        this.stuckTimeoutNanos = timeout.toNanos();
+    }
+
+    MemorySegment ring() {
+        return ring;
+    }
+
+    // ------------------------------------------------------------------ producing
+
+    /**
+     * Claims room for a message of {@code length} bytes, without waiting.
+     *
+     * @param type   the message type, 0 or more, handed to the consumer
+     * @param length the message length, 0 to {@link #maxMessageLength()}
+     * @param claim  a claim that is not active, filled in on success
+     * @return true if claimed (write, then {@link MessageClaim#commit()}); false if the queue is
+     *         full (never for broadcast)
+     * @throws IllegalArgumentException if the type is negative or the length out of range
+     * @throws IllegalStateException    if another live handle is this queue's producer (SPSC,
+     *                                  broadcast), the claim is active, or the queue closed
+     */
+    public boolean tryClaim(int type, int length, MessageClaim claim) {
+        if (claim.queue != null) {
+            throw new IllegalStateException("the claim is still active: commit or abort it first");
+        }
+        long position = claim(type, length);
+        if (position < 0) {
+            return false;
+        }
+        claim.queue = this;
+        claim.position = position;
+        claim.index = position & mask;
+        claim.type = type;
+        claim.length = length;
+        return true;
+    }
+
+    /** Reserves room for a record and writes its header. {@return its position, or -1 if full} */
+    private long claim(int type, long length) {
+        if (type < 0) {
+            throw new IllegalArgumentException("message type must be 0 or more, got " + type);
+        }
+        if (length < 0 || length > maxPayload) {
+            throw new IllegalArgumentException("message of " + length + " bytes does not fit queue '" + name
+                    + "': the largest is " + maxPayload + " bytes (a quarter of its " + capacity + "-byte capacity)");
+        }
+        takeRole(PRODUCER_PID, PRODUCER_START, "producer", this.type != QueueType.MPSC);
+        int recordLength = HEADER + (int) length;
+        int aligned = RecordLayout.aligned(recordLength);
+        long position = this.type == QueueType.BROADCAST ? reserveBroadcast(aligned) : reserve(aligned);
+        if (position < 0) {
+            return -1;
+        }
+        long index = position & mask;
+        if (this.type == QueueType.BROADCAST) {
+            ring.set(ValueLayout.JAVA_INT, index + TYPE_OFFSET, type);
+            ring.set(ValueLayout.JAVA_INT, index + LENGTH_OFFSET, recordLength);
+        } else {
+            ring.set(ValueLayout.JAVA_INT, index + TYPE_OFFSET, (int) Liveness.MY_PID);
+            INT.setRelease(ring, index + LENGTH_OFFSET, -recordLength); // claimed; pairs with getAcquire in pollHead
+        }
+        return position;
+    }
+
+    /**
+     * Copies a message into the queue, without waiting.
+     *
+     * @return true if queued, false if the queue is full
+     * @throws IllegalArgumentException as {@link #tryClaim}
+     */
+    public boolean offer(int type, MemorySegment message) {
+        long length = message.byteSize();
+        long position = claim(type, length);
+        if (position < 0) {
+            return false;
+        }
+        MemorySegment.copy(message, 0, ring, (position & mask) + HEADER, length);
+        commit(position, type, (int) length);
+        return true;
+    }
+
+    /** Copies a message of type 0 into the queue, without waiting. {@return false if full} */
+    public boolean offer(byte[] message) {
+        return offer(0, MemorySegment.ofArray(message));
+    }
+
+    /**
+     * Copies a message into the queue, waiting while it is full.
+     *
+     * @param timeout how long to wait at most; null waits as long as it takes
+     * @return true if queued, false if the timeout passed
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean send(int type, MemorySegment message, WaitStrategy wait, Duration timeout)
+            throws InterruptedException {
+        long deadline = Waiting.deadline(timeout);
+        // Room for the record even if padding to the ring's end comes first.
+        long needed = 2L * RecordLayout.aligned(HEADER + (int) Math.min(message.byteSize(), maxPayload));
+        for (int idle = 0; ; idle++) {
+            if (offer(type, message)) {
+                return true;
+            }
+            if (Waiting.expired(deadline)) {
+                return false;
+            }
+            idle(wait, idle, deadline, PRODUCERS_PARK, PRODUCERS_WAITING, SPACE_SEQUENCE, () -> hasSpace(needed));
+        }
+    }
+
+    void commit(long position, int type, int length) {
+        long index = position & mask;
+        int recordLength = HEADER + length;
+        if (this.type == QueueType.BROADCAST) {
+            publishBroadcast(position, RecordLayout.aligned(recordLength), true);
+        } else {
+            ring.set(ValueLayout.JAVA_INT, index + TYPE_OFFSET, type);
+            INT.setRelease(ring, index + LENGTH_OFFSET, recordLength); // commit; pairs with getAcquire in pollHead
+            if (this.type == QueueType.MPSC) {
+                LONG.getAndAdd(region, RECORDS_IN, 1L);
+            } else {
+                LONG.setOpaque(region, RECORDS_IN, (long) LONG.getOpaque(region, RECORDS_IN) + 1);
+            }
+        }
+        wakeSleepers(CONSUMERS_PARK, CONSUMERS_WAITING, DATA_SEQUENCE, this.type == QueueType.BROADCAST);
+    }
+
+    void abort(long position, int length) {
+        long index = position & mask;
+        int recordLength = HEADER + length;
+        ring.set(ValueLayout.JAVA_INT, index + TYPE_OFFSET, PADDING_TYPE);
+        if (type == QueueType.BROADCAST) {
+            publishBroadcast(position, RecordLayout.aligned(recordLength), false);
+        } else {
+            INT.setRelease(ring, index + LENGTH_OFFSET, recordLength); // pairs with getAcquire in pollHead
+        }
+    }
+
+    /** SPSC / MPSC: reserves {@code aligned} bytes (plus padding to the ring's end). {@return the record's position, or -1 if full} */
+    private long reserve(int aligned) {
+        boolean many = type == QueueType.MPSC;
+        while (true) {
+            long tail = many ? (long) LONG.getVolatile(region, TAIL) : (long) LONG.getOpaque(region, TAIL);
+            long index = tail & mask;
+            long padding = aligned > capacity - index ? capacity - index : 0;
+            long end = tail + padding + aligned;
+            if (end - headCache > capacity) {
+                headCache = (long) LONG.getAcquire(region, HEAD); // pairs with setRelease in pollHead
+                if (end - headCache > capacity) {
+                    return -1;
+                }
+            }
+            if (many) {
+                if (!LONG.compareAndSet(region, TAIL, tail, end)) {
+                    continue;
+                }
+            } else {
+                LONG.setRelease(region, TAIL, end);
+            }
+            if (padding > 0) {
+                ring.set(ValueLayout.JAVA_INT, index + TYPE_OFFSET, PADDING_TYPE);
+                INT.setRelease(ring, index + LENGTH_OFFSET, (int) padding); // pairs with getAcquire in pollHead
+            }
+            return tail + padding;
+        }
+    }
+
+    /** Broadcast: reserves room by announcing the tail intent; never fails. {@return the record's position} */
+    private long reserveBroadcast(int aligned) {
+        long tail = (long) LONG.getOpaque(region, TAIL);
+        long index = tail & mask;
+        long padding = aligned > capacity - index ? capacity - index : 0;
+        LONG.setRelease(region, TAIL_INTENT, tail + padding + aligned);
+        VarHandle.storeStoreFence(); // consumers must see the intent before any byte it covers changes
+        if (padding > 0) {
+            ring.set(ValueLayout.JAVA_INT, index + TYPE_OFFSET, PADDING_TYPE);
+            ring.set(ValueLayout.JAVA_INT, index + LENGTH_OFFSET, (int) padding);
+        }
+        return tail + padding;
+    }
+
+    private void publishBroadcast(long position, int aligned, boolean message) {
+        if (message) {
+            long sequence = (long) LONG.getOpaque(region, RECORDS_IN) + 1;
+            LONG.setOpaque(region, RECORDS_IN, sequence);
+            LONG.setOpaque(region, LATEST_POSITION, position);
+            LONG.setOpaque(region, LATEST_SEQUENCE, sequence);
+        }
+        LONG.setRelease(region, TAIL, position + aligned); // pairs with getAcquire in pollBroadcast
+    }
+
+    private boolean hasSpace(long needed) {
+        long tail = (long) LONG.getVolatile(region, TAIL);
+        return capacity - (tail - (long) LONG.getVolatile(region, HEAD)) >= needed;
+    }
+
+    // ------------------------------------------------------------------ consuming
+
+    /**
+     * Hands up to {@code limit} messages to {@code handler}, in place, without waiting.
+     *
+     * @return how many messages were handled
+     * @throws IllegalStateException  if another live handle is this queue's consumer (SPSC, MPSC)
+     * @throws CorruptRegionException if a record is impossible (the queue's memory was damaged)
+     */
+    public int poll(MessageHandler handler, int limit) {
+        Objects.requireNonNull(handler, "handler");
+        if (type == QueueType.BROADCAST) {
+            return pollBroadcast(handler, limit);
+        }
+        takeRole(CONSUMER_PID, CONSUMER_START, "consumer", true);
+        return pollHead(handler, limit);
+    }
+
+    /** {@return the next message's bytes (type dropped), or null if the queue is empty} */
+    public byte[] poll() {
+        byte[][] out = new byte[1][];
+        poll((t, buffer, offset, length) -> out[0] = buffer.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE), 1);
+        return out[0];
+    }
+
+    /**
+     * Hands up to {@code limit} messages to {@code handler}, waiting for at least one.
+     *
+     * @param timeout how long to wait at most; null waits as long as it takes
+     * @return how many messages were handled; 0 if the timeout passed
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public int receive(MessageHandler handler, int limit, WaitStrategy wait, Duration timeout)
+            throws InterruptedException {
+        long deadline = Waiting.deadline(timeout);
+        for (int idle = 0; ; idle++) {
+            int n = poll(handler, limit);
+            if (n > 0) {
+                return n;
+            }
+            if (Waiting.expired(deadline)) {
+                return 0;
+            }
+            idle(wait, idle, deadline, CONSUMERS_PARK, CONSUMERS_WAITING, DATA_SEQUENCE, this::hasDataHint);
+        }
+    }
+
+    private int pollHead(MessageHandler handler, int limit) {
+        long head = (long) LONG.getOpaque(region, HEAD); // written only by the consumer: us
+        int count = 0;
+        boolean moved = false;
+        while (count < limit) {
+            long index = head & mask;
+            int length = (int) INT.getAcquire(ring, index + LENGTH_OFFSET); // pairs with setRelease in commit
+            int recordType = ring.get(ValueLayout.JAVA_INT, index + TYPE_OFFSET);
+            long aligned;
+            if (length > 0) {
+                aligned = RecordLayout.aligned(length);
+                checkRecord(head, length, recordType, aligned);
+                if (recordType != PADDING_TYPE) {
+                    handler.onMessage(recordType, ring, index + HEADER, length - HEADER);
+                    count++;
+                    LONG.setOpaque(region, RECORDS_OUT, (long) LONG.getOpaque(region, RECORDS_OUT) + 1);
+                }
+            } else {
+                aligned = stuckRecord(head, index, length, recordType);
+                if (aligned == 0) {
+                    break;
+                }
+            }
+            zero(index, aligned);
+            head += aligned;
+            LONG.setRelease(region, HEAD, head); // pairs with getAcquire in reserve
+            moved = true;
+        }
+        if (moved) {
+            wakeSleepers(PRODUCERS_PARK, PRODUCERS_WAITING, SPACE_SEQUENCE, true);
+        }
+        return count;
+    }
+
+    /**
+     * The record at the head is not committed: claimed (negative length) or not yet even marked
+     * (zero length, while the tail is past it). {@return bytes to skip, or 0 to wait}
+     */
+    private long stuckRecord(long head, long index, int length, int claimant) {
+        if (length == 0 && head == (long) LONG.getAcquire(region, TAIL)) {
+            return 0; // empty
+        }
+        long now = System.nanoTime();
+        if (head != stuckPosition) {
+            stuckPosition = head;
+            stuckSince = now;
+            return 0;
+        }
+        if (now - stuckSince < stuckTimeoutNanos) {
+            return 0;
+        }
+        long skip;
+        if (length < 0) {
+            if (!Liveness.isDead(claimant, 0)) {
+                return 0; // its producer lives: slow, not dead
+            }
+            skip = RecordLayout.aligned(-length);
+            checkRecord(head, -length, 0, skip);
+        } else {
+            // Claimed by a producer that died before marking it: the gap runs to the next marked record.
+            long tail = (long) LONG.getAcquire(region, TAIL);
+            long limit = Math.min(capacity - index, tail - head);
+            skip = limit;
+            for (long p = RecordLayout.ALIGNMENT; p < limit; p += RecordLayout.ALIGNMENT) {
+                if ((int) INT.getAcquire(ring, index + p) != 0) {
+                    skip = p;
+                    break;
+                }
+            }
+        }
+        LONG.getAndAdd(region, SKIPPED, 1L);
+        stuckPosition = -1;
+        return skip;
+    }
+
+    private void checkRecord(long position, int length, int recordType, long aligned) {
+        long index = position & mask;
+        boolean padding = recordType == PADDING_TYPE;
+        if (length < HEADER && !(padding && length >= RecordLayout.ALIGNMENT) || aligned > capacity - index
+                || (!padding && (recordType < 0 || length - HEADER > maxPayload))) {
+            throw corrupt(name, "impossible record at position " + position + ": length " + length + ", type "
+                    + recordType + " (ring of " + capacity + " bytes, largest message " + maxPayload
+                    + "); the consumer stops here");
+        }
+    }
+
+    private void zero(long index, long length) {
+        if (length <= 256) {
+            for (long i = 0; i < length; i += 8) {
+                ring.set(ValueLayout.JAVA_LONG, index + i, 0L);
+            }
+        } else {
+            ring.asSlice(index, length).fill((byte) 0);
+        }
+    }
+
+    private int pollBroadcast(MessageHandler handler, int limit) {
+        if (!joined) {
+            join();
+        }
+        if (scratch == null) {
+            scratch = Arena.ofAuto().allocate(Math.max(8, maxPayload), 8);
+        }
+        int count = 0;
+        while (count < limit) {
+            long tail = (long) LONG.getAcquire(region, TAIL); // pairs with setRelease in publishBroadcast
+            if (cursor == tail) {
+                break;
+            }
+            if (tail - cursor > capacity) {
+                lappedBy();
+                continue;
+            }
+            long index = cursor & mask;
+            int length = ring.get(ValueLayout.JAVA_INT, index + LENGTH_OFFSET);
+            int recordType = ring.get(ValueLayout.JAVA_INT, index + TYPE_OFFSET);
+            long aligned = RecordLayout.aligned(length);
+            boolean padding = recordType == PADDING_TYPE;
+            boolean sane = length >= RecordLayout.ALIGNMENT && aligned <= capacity - index
+                    && (padding || (length >= HEADER && recordType >= 0 && length - HEADER <= maxPayload));
+            if (sane && !padding) {
+                MemorySegment.copy(ring, index + HEADER, scratch, 0, length - HEADER);
+            }
+            VarHandle.loadLoadFence(); // the reads above complete before the intent is checked
+            if ((long) LONG.getOpaque(region, TAIL_INTENT) - cursor > capacity) {
+                lappedBy(); // overwritten while we read: what we copied is not to be trusted
+                continue;
+            }
+            if (!sane) {
+                throw corrupt(name, "impossible record at position " + cursor + ": length " + length + ", type "
+                        + recordType);
+            }
+            cursor += aligned;
+            if (!padding) {
+                nextSequence++;
+                count++;
+                handler.onMessage(recordType, scratch, 0, length - HEADER);
+            }
+        }
+        return count;
+    }
+
+    /** A new broadcast consumer starts after the newest message. */
+    private void join() {
+        while (true) {
+            long tail = (long) LONG.getAcquire(region, TAIL);
+            long records = (long) LONG.getOpaque(region, RECORDS_IN);
+            VarHandle.loadLoadFence();
+            if ((long) LONG.getOpaque(region, TAIL) == tail) {
+                cursor = tail;
+                nextSequence = records + 1;
+                joined = true;
+                return;
+            }
+        }
+    }
+
+    /** Lapped: jump to the newest message and count what was lost. */
+    private void lappedBy() {
+        while (true) {
+            long tail = (long) LONG.getAcquire(region, TAIL);
+            long position = (long) LONG.getOpaque(region, LATEST_POSITION);
+            long sequence = (long) LONG.getOpaque(region, LATEST_SEQUENCE);
+            VarHandle.loadLoadFence();
+            if ((long) LONG.getOpaque(region, TAIL) == tail) {
+                long missed = Math.max(0, sequence - nextSequence);
+                cursor = position;
+                nextSequence = sequence;
+                lapped++;
+                lost += missed;
+                LONG.getAndAdd(region, LAPPED, 1L);
+                LONG.getAndAdd(region, LOST, missed);
+                return;
+            }
+        }
+    }
+
+    /** {@return how many times this broadcast consumer was lapped} */
+    public long lapped() {
+        return lapped;
+    }
+
+    /** {@return how many messages this broadcast consumer lost to being lapped} */
+    public long lost() {
+        return lost;
+    }
+
+    private boolean hasDataHint() {
+        long tail = (long) LONG.getVolatile(region, TAIL);
+        return type == QueueType.BROADCAST ? !joined || tail != cursor : tail != (long) LONG.getVolatile(region, HEAD);
+    }
+
+    // ------------------------------------------------------------------ waiting
+
+    private void idle(WaitStrategy wait, int idle, long deadline, long parkFlag, long waiting, long sequence,
+                      java.util.function.BooleanSupplier ready) throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        if (wait == WaitStrategy.BUSY_SPIN || idle < Waiting.SPINS) {
+            Thread.onSpinWait();
+            return;
+        }
+        if (wait == WaitStrategy.SPIN_THEN_YIELD) {
+            Thread.yield();
+            return;
+        }
+        if ((int) INT.getOpaque(region, parkFlag) == 0) {
+            INT.setVolatile(region, parkFlag, 1); // from now on the other side checks for sleepers
+        }
+        INT.getAndAdd(region, waiting, 1);
+        try {
+            int seq = (int) INT.getVolatile(region, sequence);
+            if (!ready.getAsBoolean()) {
+                Waiting.sleep(region, sequence, seq, deadline);
+            }
+        } finally {
+            INT.getAndAdd(region, waiting, -1);
+        }
+    }
+
+    /** Wakes the other side's sleepers, if it ever parks; no system call otherwise. */
+    private void wakeSleepers(long parkFlag, long waiting, long sequence, boolean all) {
+        if ((int) INT.getOpaque(region, parkFlag) == 0) {
+            return;
+        }
+        VarHandle.fullFence(); // our publication before reading their count (they count, then re-check)
+        if ((int) INT.getOpaque(region, waiting) != 0) {
+            INT.getAndAdd(region, sequence, 1);
+            Waiting.wake(region, sequence, all ? Integer.MAX_VALUE : 1);
+        }
+    }
+
+    // ------------------------------------------------------------------ roles, counters, close
+
+    private void takeRole(long pidOffset, long startOffset, String role, boolean exclusive) {
+        boolean mine = pidOffset == PRODUCER_PID ? producer : consumer;
+        if (mine || !exclusive) {
+            return;
+        }
+        while (true) {
+            long holder = (long) LONG.getVolatile(region, pidOffset);
+            if (holder == token) {
+                break;
+            }
+            if (holder != 0) {
+                long start = (long) LONG.getVolatile(region, startOffset);
+                if ((long) LONG.getVolatile(region, pidOffset) != holder) {
+                    continue;
+                }
+                if (!Liveness.isDead(holder >>> 32, start) || (holder >>> 32) == Liveness.MY_PID) {
+                    throw new IllegalStateException("queue '" + name + "' already has a " + role + ": process "
+                            + (holder >>> 32) + (holder >>> 32 == Liveness.MY_PID ? " (another handle in this process)"
+                            : "") + "; a " + type + " queue has one");
+                }
+                LONG.compareAndSet(region, startOffset, start, 0L);
+            }
+            if (LONG.compareAndSet(region, pidOffset, holder, token)) {
+                LONG.setVolatile(region, startOffset, Liveness.MY_START);
+                break;
+            }
+        }
+        if (pidOffset == PRODUCER_PID) {
+            producer = true;
+        } else {
+            consumer = true;
+        }
+    }
+
+    /** {@return a snapshot of the queue's counters} Reading them changes nothing. */
+    public QueueCounters counters() {
+        long tail = (long) LONG.getVolatile(region, TAIL);
+        long head = (long) LONG.getVolatile(region, HEAD);
+        long depth = type == QueueType.BROADCAST ? Math.min(tail, capacity) : tail - head;
+        return new QueueCounters(type, capacity, depth,
+                (long) LONG.getVolatile(region, RECORDS_IN), (long) LONG.getVolatile(region, RECORDS_OUT),
+                tail, head, (long) LONG.getVolatile(region, SKIPPED),
+                (long) LONG.getVolatile(region, LAPPED), (long) LONG.getVolatile(region, LOST),
+                (long) LONG.getVolatile(region, PRODUCER_PID) >>> 32, (long) LONG.getVolatile(region, CONSUMER_PID) >>> 32);
+    }
+
+    /**
+     * Gives up this handle's role (so another process may take it at once) and closes the region
+     * handle. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!shm.isOpen()) {
+            return;
+        }
+        if (producer) {
+            LONG.compareAndSet(region, PRODUCER_PID, token, 0L);
+        }
+        if (consumer) {
+            LONG.compareAndSet(region, CONSUMER_PID, token, 0L);
+        }
+        shm.close();
+    }
+
+    @Override
+    public String toString() {
+        return "SharedQueue[" + name + ", " + type + ", capacity=" + capacity + "]";
+    }
+}

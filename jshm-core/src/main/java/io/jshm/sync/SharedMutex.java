@@ -181,7 +181,7 @@ public final class SharedMutex implements AutoCloseable {
         }
         long owner = owner();
         checkNotMine(owner, me);
-        if (owner != 0 && ownerDead(owner) && casOwner(owner, me)) {
+        if (owner != 0 && ownerDead(owner) && takeOver(owner, me)) {
             return recovered();
         }
         return casOwner(0, me) ? taken() : LockResult.NOT_ACQUIRED;
@@ -281,7 +281,7 @@ public final class SharedMutex implements AutoCloseable {
                 }
                 continue;
             }
-            if (checkOwner && ownerDead(owner) && casOwner(owner, me)) {
+            if (checkOwner && ownerDead(owner) && takeOver(owner, me)) {
                 return recovered();
             }
             INT.getAndAdd(segment, base + WAITERS, 1);
@@ -306,6 +306,21 @@ public final class SharedMutex implements AutoCloseable {
     private LockResult taken() {
         LONG.setOpaque(segment, base + OWNER_START, MY_START);
         return LockResult.ACQUIRED;
+    }
+
+    /**
+     * Takes the lock from {@code deadOwner}. The dead owner's start time is cleared first: until
+     * {@link #recovered()} records ours, a peer reading our token with the dead owner's start time
+     * would find them mismatched, think us dead too, and take the lock from us.
+     */
+    private boolean takeOver(long deadOwner, long me) {
+        long deadStart = (long) LONG.getVolatile(segment, base + OWNER_START);
+        if (owner() != deadOwner) {
+            return false; // taken over by another meanwhile; deadStart may be theirs
+        }
+        // Fails, harmlessly, if a rival taking over too has cleared it or recorded its own.
+        LONG.compareAndSet(segment, base + OWNER_START, deadStart, 0L);
+        return casOwner(deadOwner, me);
     }
 
     private LockResult recovered() {

@@ -36,11 +36,17 @@ public final class ChildJvm implements AutoCloseable {
 
     /** Starts {@code java -cp <test class path> mainClass args...}. */
     public static ChildJvm start(Class<?> mainClass, String... args) {
+        return start(List.of(), mainClass, args);
+    }
+
+    /** Starts {@code java <jvmOptions> -cp <test class path> mainClass args...}. */
+    public static ChildJvm start(List<String> jvmOptions, Class<?> mainClass, String... args) {
         List<String> command = new ArrayList<>();
         command.add(javaBinary());
         command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-Xshare:auto");
         command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass.getName());

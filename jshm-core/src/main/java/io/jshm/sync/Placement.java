@@ -1,5 +1,7 @@
 package io.jshm.sync;
 
+import io.jshm.CorruptRegionException;
+import io.jshm.InvalidSizeException;
 import io.jshm.SharedMemory;
 
 import java.lang.foreign.MemorySegment;
@@ -28,9 +30,22 @@ record Placement(MemorySegment segment, long offset, SharedMemory owned, String 
     /**
      * Opens the region {@code name} holding one primitive at offset 0, or creates it and runs
      * {@code initializer(segment, 0)}.
+     *
+     * @throws CorruptRegionException if the region exists but holds something else: another kind,
+     *                                garbage, or too few bytes for this primitive
      */
     static Placement named(String name, long size, short kind, BiConsumer<MemorySegment, Long> initializer) {
-        SharedMemory shm = SharedMemory.openOrCreate(name, size);
+        SharedMemory shm;
+        try {
+            shm = SharedMemory.openOrCreate(name, size);
+        } catch (InvalidSizeException tooSmall) {
+            // size is positive, so the region exists with fewer bytes than this primitive needs:
+            // it holds something else (another kind, or a seqlock with a smaller payload).
+            CorruptRegionException e = new CorruptRegionException(name, "region '" + name + "' cannot hold a "
+                    + SyncHeader.kindName(kind) + " of " + size + " bytes: " + tooSmall.getMessage(), 0);
+            e.initCause(tooSmall);
+            throw e;
+        }
         try {
             MemorySegment segment = shm.segment();
             String label = "region '" + name + "'";

@@ -1,7 +1,8 @@
 package io.jshm.sync;
 
 import io.jshm.CorruptRegionException;
-import io.jshm.internal.os.Platform;
+import io.jshm.internal.Liveness;
+import io.jshm.internal.Waiting;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -76,7 +77,6 @@ public final class SeqLock implements AutoCloseable {
     static final long PAYLOAD = 128;
 
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
-    private static final Platform PLATFORM = Platform.current();
     private static final long STUCK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Placement place;
@@ -192,7 +192,7 @@ public final class SeqLock implements AutoCloseable {
         }
         LONG.setOpaque(segment, base + SEQUENCE, seq + 1);
         VarHandle.storeStoreFence(); // the odd sequence is visible before any payload store
-        LONG.setOpaque(segment, base + WRITER_PID, PLATFORM.currentPid());
+        LONG.setOpaque(segment, base + WRITER_PID, Liveness.MY_PID);
         return seq;
     }
 
@@ -281,7 +281,7 @@ public final class SeqLock implements AutoCloseable {
 
     private void checkWriterAlive() {
         long pid = (long) LONG.getOpaque(segment, base + WRITER_PID);
-        if (pid != PLATFORM.currentPid() && PLATFORM.processStartTime(pid) == 0) {
+        if (Liveness.isDead(pid, 0)) {
             throw new CorruptRegionException(place.label(), "the writer of the seqlock at " + place.label()
                     + " (pid " + pid + ") died in the middle of a write; the next write repairs it", 0);
         }

@@ -1,6 +1,7 @@
 package io.jshm.sync;
 
-import io.jshm.internal.os.Platform;
+import io.jshm.internal.Liveness;
+import io.jshm.internal.Waiting;
 import io.jshm.internal.os.WaitOutcome;
 
 import java.lang.foreign.MemorySegment;
@@ -98,9 +99,8 @@ public final class SharedMutex implements AutoCloseable {
 
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
-    private static final Platform PLATFORM = Platform.current();
-    private static final long MY_PID = PLATFORM.currentPid();
-    private static final long MY_START = PLATFORM.processStartTime(MY_PID);
+    private static final long MY_PID = Liveness.MY_PID;
+    private static final long MY_START = Liveness.MY_START;
 
     private final Placement place;
     private final MemorySegment segment;
@@ -181,7 +181,7 @@ public final class SharedMutex implements AutoCloseable {
         }
         long owner = owner();
         checkNotMine(owner, me);
-        if (owner != 0 && ownerDead(owner) && casOwner(owner, me)) {
+        if (owner != 0 && ownerDead(owner) && takeOver(owner, me)) {
             return recovered();
         }
         return casOwner(0, me) ? taken() : LockResult.NOT_ACQUIRED;
@@ -281,7 +281,7 @@ public final class SharedMutex implements AutoCloseable {
                 }
                 continue;
             }
-            if (checkOwner && ownerDead(owner) && casOwner(owner, me)) {
+            if (checkOwner && ownerDead(owner) && takeOver(owner, me)) {
                 return recovered();
             }
             INT.getAndAdd(segment, base + WAITERS, 1);
@@ -308,6 +308,21 @@ public final class SharedMutex implements AutoCloseable {
         return LockResult.ACQUIRED;
     }
 
+    /**
+     * Takes the lock from {@code deadOwner}. The dead owner's start time is cleared first: until
+     * {@link #recovered()} records ours, a peer reading our token with the dead owner's start time
+     * would find them mismatched, think us dead too, and take the lock from us.
+     */
+    private boolean takeOver(long deadOwner, long me) {
+        long deadStart = (long) LONG.getVolatile(segment, base + OWNER_START);
+        if (owner() != deadOwner) {
+            return false; // taken over by another meanwhile; deadStart may be theirs
+        }
+        // Fails, harmlessly, if a rival taking over too has cleared it or recorded its own.
+        LONG.compareAndSet(segment, base + OWNER_START, deadStart, 0L);
+        return casOwner(deadOwner, me);
+    }
+
     private LockResult recovered() {
         LONG.setOpaque(segment, base + OWNER_START, MY_START);
         LONG.getAndAdd(segment, base + RECOVERIES, 1L);
@@ -322,17 +337,13 @@ public final class SharedMutex implements AutoCloseable {
     }
 
     private boolean ownerDead(long owner) {
-        long pid = owner >>> 32;
-        if (pid == MY_PID) {
-            return false; // a thread of ours: not a process that died
-        }
         long recordedStart = (long) LONG.getOpaque(segment, base + OWNER_START);
         if (owner() != owner) {
             return false; // changed hands while we looked
         }
-        long actualStart = PLATFORM.processStartTime(pid);
-        // 0 recorded: the owner has not written its start yet; then only a gone pid means dead.
-        return actualStart == 0 || (recordedStart != 0 && recordedStart != actualStart);
+        // A thread of ours is never a dead process; a recorded 0 means "being written", and then
+        // only a gone pid means dead.
+        return Liveness.isDead(owner >>> 32, recordedStart);
     }
 
     private long owner() {

@@ -1,5 +1,7 @@
 package io.jshm.sync;
 
+import io.jshm.internal.Waiting;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;

@@ -37,7 +37,12 @@ public final class ChildJvm implements AutoCloseable {
 
     /** Starts {@code java -cp <test class path> mainClass args...}. */
     public static ChildJvm start(Class<?> mainClass, String... args) {
-        return launch(List.of(), mainClass, args);
+        return launch(List.of(), List.of(), mainClass, args);
+    }
+
+    /** Starts {@code java <jvmOptions> -cp <test class path> mainClass args...}. */
+    public static ChildJvm start(List<String> jvmOptions, Class<?> mainClass, String... args) {
+        return launch(List.of(), jvmOptions, mainClass, args);
     }
 
     /**
@@ -49,15 +54,16 @@ public final class ChildJvm implements AutoCloseable {
         if (!umask.matches("[0-7]{1,4}")) {
             throw new IllegalArgumentException("umask must be octal digits, got " + umask);
         }
-        return launch(List.of("/bin/sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"), mainClass, args);
+        return launch(List.of("/bin/sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"), List.of(), mainClass, args);
     }
 
-    private static ChildJvm launch(List<String> prefix, Class<?> mainClass, String... args) {
+    private static ChildJvm launch(List<String> prefix, List<String> jvmOptions, Class<?> mainClass, String... args) {
         List<String> command = new ArrayList<>(prefix);
         command.add(javaBinary());
         command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-Xshare:auto");
         command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass.getName());

@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         subcommands = {CreateCommand.class, WriteCommand.class, ReadCommand.class, ListCommand.class,
-                RemoveCommand.class, LockCommand.class, DemoCommand.class},
+                RemoveCommand.class, LockCommand.class, QueueCommand.class, DemoCommand.class},
         description = {
             "Named shared memory between processes, as Windows file mappings are: create, list, read, write and"
                     + " remove regions, and watch two processes share one (demo).",
@@ -42,6 +42,7 @@ import java.util.stream.Collectors;
             "  jshm ls                         list every region on this host",
             "  jshm rm frame                   remove it",
             "  jshm lock jobs -- ./job.sh      run a command holding the robust mutex 'jobs'",
+            "  jshm queue create q 64KiB       a message queue; then 'queue send', 'queue recv'",
             "  jshm demo                       two processes share memory, step by step"
         })
 final class JshmCommand implements Callable<Integer> {

@@ -60,7 +60,7 @@ class MainTest {
 
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.errLines()).containsExactly(
-                "jshm: no command given; choose one of create, write, read, ls, rm, lock, demo",
+                "jshm: no command given; choose one of create, write, read, ls, rm, lock, queue, demo",
                 "try 'jshm --help'");
     }
 

@@ -98,7 +98,6 @@ public final class SharedQueue implements AutoCloseable {
     private long stuckPosition = -1;
     private long stuckSince;
     // broadcast consumer state, private to this handle
-    private boolean joined;
     private long cursor;
     private long nextSequence;
     private long lapped;
@@ -114,6 +113,9 @@ public final class SharedQueue implements AutoCloseable {
         this.mask = capacity - 1;
         this.maxPayload = (int) maxPayload(capacity);
         this.ring = region.asSlice(HEADER_SIZE, capacity);
+        if (type == QueueType.BROADCAST) {
+            join(); // a broadcast consumer receives what is sent after it opened the queue
+        }
     }
 
     // ------------------------------------------------------------------ opening
@@ -542,9 +544,6 @@ public final class SharedQueue implements AutoCloseable {
     }
 
     private int pollBroadcast(MessageHandler handler, int limit) {
-        if (!joined) {
-            join();
-        }
         if (scratch == null) {
             scratch = Arena.ofAuto().allocate(Math.max(8, maxPayload), 8);
         }
@@ -587,7 +586,7 @@ public final class SharedQueue implements AutoCloseable {
         return count;
     }
 
-    /** A new broadcast consumer starts after the newest message. */
+    /** A broadcast consumer starts after the newest message. */
     private void join() {
         while (true) {
             long tail = (long) LONG.getAcquire(region, TAIL);
@@ -596,7 +595,6 @@ public final class SharedQueue implements AutoCloseable {
             if ((long) LONG.getOpaque(region, TAIL) == tail) {
                 cursor = tail;
                 nextSequence = records + 1;
-                joined = true;
                 return;
             }
         }
@@ -634,7 +632,7 @@ public final class SharedQueue implements AutoCloseable {
 
     private boolean hasDataHint() {
         long tail = (long) LONG.getVolatile(region, TAIL);
-        return type == QueueType.BROADCAST ? !joined || tail != cursor : tail != (long) LONG.getVolatile(region, HEAD);
+        return type == QueueType.BROADCAST ? tail != cursor : tail != (long) LONG.getVolatile(region, HEAD);
     }
 
     // ------------------------------------------------------------------ waiting

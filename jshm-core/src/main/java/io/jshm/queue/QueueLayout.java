@@ -29,16 +29,18 @@ import java.lang.invoke.VarHandle;
  *  |                      reserved to 128                          |   32
  *  +===============================================================+
  *  | producer line: tail, records in, producer pid + start time,   |  128
- *  | broadcast tail intent, latest position + sequence, producers  |
- *  | parking flag, producers waiting, space sequence (futex word)  |
+ *  | broadcast tail intent, latest position + sequence             |
  *  +===============================================================+
  *  | consumer line: head, records out, skipped, consumer pid +     |  256
- *  | start time, consumer parking flag, consumers waiting, data    |
- *  | sequence (futex word)                                         |
+ *  | start time                                                    |
  *  +===============================================================+
- *  | broadcast line: lapped, lost (summed over consumers)          |  384
+ *  | wait line: producers park flag, producers waiting, space      |  384
+ *  | sequence (futex word), consumers park flag, consumers         |
+ *  | waiting, data sequence (futex word)                           |
  *  +===============================================================+
- *  |                    reserved to 1024                           |  512
+ *  | broadcast line: lapped, lost (summed over consumers)          |  512
+ *  +===============================================================+
+ *  |                    reserved to 1024                           |  640
  *  +===============================================================+
  *  |                   ring: capacity bytes of records             | 1024
  *  +---------------------------------------------------------------+
@@ -62,7 +64,7 @@ final class QueueLayout {
     static final long MAX_PAYLOAD_OFFSET = 16;
     static final long REGION_SIZE_OFFSET = 24;
 
-    // producer line
+    // producer line: written by producers, read by consumers
     static final long TAIL = 128;
     static final long RECORDS_IN = 136;
     static final long PRODUCER_PID = 144;
@@ -70,23 +72,25 @@ final class QueueLayout {
     static final long TAIL_INTENT = 160;
     static final long LATEST_POSITION = 168;
     static final long LATEST_SEQUENCE = 176;
-    static final long PRODUCERS_PARK = 184;
-    static final long PRODUCERS_WAITING = 188;
-    static final long SPACE_SEQUENCE = 192;
 
-    // consumer line
+    // consumer line: written by the consumer, read by producers only when the ring looks full
     static final long HEAD = 256;
     static final long RECORDS_OUT = 264;
     static final long SKIPPED = 272;
     static final long CONSUMER_PID = 280;
     static final long CONSUMER_START = 288;
-    static final long CONSUMERS_PARK = 296;
-    static final long CONSUMERS_WAITING = 300;
-    static final long DATA_SEQUENCE = 304;
 
-    // broadcast line
-    static final long LAPPED = 384;
-    static final long LOST = 392;
+    // wait line: written only by sides that go to sleep, read by the other side on every publication
+    static final long PRODUCERS_PARK = 384;
+    static final long PRODUCERS_WAITING = 388;
+    static final long SPACE_SEQUENCE = 392;
+    static final long CONSUMERS_PARK = 396;
+    static final long CONSUMERS_WAITING = 400;
+    static final long DATA_SEQUENCE = 404;
+
+    // broadcast line: summed over consumers, written when one is lapped
+    static final long LAPPED = 512;
+    static final long LOST = 520;
 
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 

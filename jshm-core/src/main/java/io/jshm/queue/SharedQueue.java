@@ -97,6 +97,7 @@ public final class SharedQueue implements AutoCloseable {
     private long stuckTimeoutNanos = TimeUnit.SECONDS.toNanos(1);
     private long stuckPosition = -1;
     private long stuckSince;
+    private int emptyPolls;
     // broadcast consumer state, private to this handle
     private long cursor;
     private long nextSequence;
@@ -434,9 +435,17 @@ public final class SharedQueue implements AutoCloseable {
      */
     public int receive(MessageHandler handler, int limit, WaitStrategy wait, Duration timeout)
             throws InterruptedException {
+        Objects.requireNonNull(handler, "handler");
         long deadline = Waiting.deadline(timeout);
         for (int idle = 0; ; idle++) {
-            int n = poll(handler, limit);
+            int n;
+            if (type == QueueType.BROADCAST) {
+                n = pollBroadcast(handler, limit);
+            } else {
+                takeRole(CONSUMER_PID, CONSUMER_START, "consumer", true);
+                // before yielding or sleeping, look for a stuck record too
+                n = pollHead(handler, limit, wait != WaitStrategy.BUSY_SPIN && idle >= Waiting.SPINS);
+            }
             if (n > 0) {
                 return n;
             }
@@ -448,6 +457,10 @@ public final class SharedQueue implements AutoCloseable {
     }
 
     private int pollHead(MessageHandler handler, int limit) {
+        return pollHead(handler, limit, false);
+    }
+
+    private int pollHead(MessageHandler handler, int limit, boolean checkStuckNow) {
         long head = (long) LONG.getOpaque(region, HEAD); // written only by the consumer: us
         int count = 0;
         boolean moved = false;
@@ -465,6 +478,12 @@ public final class SharedQueue implements AutoCloseable {
                     LONG.setOpaque(region, RECORDS_OUT, (long) LONG.getOpaque(region, RECORDS_OUT) + 1);
                 }
             } else {
+                // Nothing committed at the head. Looking further (the tail, the clock) costs a cache
+                // miss on the producers' line, so a busy poller does it only now and then; receive()
+                // does it before every sleep.
+                if ((++emptyPolls & 1023) != 0 && count == 0 && !checkStuckNow) {
+                    break;
+                }
                 aligned = stuckRecord(head, index, length, recordType);
                 if (aligned == 0) {
                     break;

@@ -1,0 +1,27 @@
+package io.jshm.bench;
+
+import java.util.Arrays;
+
+/**
+ * Entry point of {@code jshm-bench.jar}: {@code sync} (hand-off latency of the synchronization
+ * primitives), {@code queue} (queues against Agrona), or {@code jmh} (the JMH microbenchmarks,
+ * with JMH's own options).
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String what = args.length == 0 ? "" : args[0];
+        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        switch (what) {
+            case "sync" -> SyncBench.main(rest);
+            case "queue" -> QueueBench.main(rest);
+            case "jmh" -> org.openjdk.jmh.Main.main(rest);
+            default -> {
+                System.err.println("usage: java -jar jshm-bench.jar sync|queue|jmh [options]");
+                System.exit(2);
+            }
+        }
+    }
+}

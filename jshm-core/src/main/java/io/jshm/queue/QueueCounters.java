@@ -14,6 +14,8 @@ package io.jshm.queue;
  * @param bytesIn     bytes claimed by producers since creation, headers and padding included
  * @param bytesOut    bytes consumed since creation, headers and padding included
  * @param skipped     records the consumer skipped because their producer died before committing
+ *                    (or, rarely, one that a consumer had handled and freed when it died in the
+ *                    instant before moving past it)
  * @param lapped      times broadcast consumers were lapped by the producer
  * @param lost        messages broadcast consumers lost to being lapped
  * @param producerPid pid of the registered producer (SPSC, broadcast), or 0

@@ -13,7 +13,9 @@ package io.jshm.queue;
  *  |                 payload ... (length - 8 bytes)               ...  8
  *  +---------------------------------------------------------------+
  * </pre>
- * Length 0: free (the consumer zeroes what it consumed). Negative length (SPSC, MPSC): claimed,
+ * Length 0: free (the consumer zeroes what it consumed: it first turns the header into padding
+ * of the record's length, then zeroes the payload, then the header, so that a consumer dying
+ * halfway leaves a record its successor skips). Negative length (SPSC, MPSC): claimed,
  * not yet committed; the type field then holds the claiming process's pid. Positive: committed;
  * the producer stores the type first and the length last, with release semantics (the consumer's
  * acquire load of the length pairs with it). The next record starts at the length rounded up to

@@ -10,6 +10,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -64,11 +65,14 @@ import static io.jshm.queue.RecordLayout.TYPE_OFFSET;
  *       {@link QueueCounters#skipped()}.</li>
  *   <li><b>Broadcast.</b> The producer never waits. A consumer receives a private copy of each
  *       message (the producer may overwrite the ring under it), and one that falls a whole ring
- *       behind jumps to the newest message, counting exactly how many it lost
- *       ({@link #lapped()}, {@link #lost()}).</li>
+ *       behind jumps to the newest message (to the tail, if aborted claims have overwritten that
+ *       too), counting exactly how many it lost ({@link #lapped()}, {@link #lost()}).</li>
  *   <li><b>Hostile peers.</b> The header is checked on open (magic, version, type, sizes against
- *       the region). A record whose length is impossible stops the consumer with
- *       {@link CorruptRegionException}; nothing is read outside the ring.</li>
+ *       the region). A record whose length is impossible, or a consumer position or tail that is
+ *       negative, not 8-byte aligned or more than a ring behind (or ahead of) the other, stops
+ *       the consumer with {@link CorruptRegionException}; nothing is read outside the ring. (A
+ *       damaged position within a ring behind the tail looks like space claimed by producers
+ *       that died: the consumer skips it after the stuck timeout and counts it as skipped.)</li>
  *   <li><b>Waiting.</b> {@link #tryClaim}, {@link #offer} and {@link #poll} never wait and never
  *       call the kernel. {@link #send} and {@link #receive} wait with the caller's
  *       {@link WaitStrategy}; a peer makes a system call only while someone sleeps.</li>
@@ -408,7 +412,8 @@ public final class SharedQueue implements AutoCloseable {
      *
      * @return how many messages were handled
      * @throws IllegalStateException  if another live handle is this queue's consumer (SPSC, MPSC)
-     * @throws CorruptRegionException if a record is impossible (the queue's memory was damaged)
+     * @throws CorruptRegionException if a record or the consumer position is impossible (the queue's
+     *                                memory was damaged)
      */
     public int poll(MessageHandler handler, int limit) {
         Objects.requireNonNull(handler, "handler");
@@ -462,6 +467,10 @@ public final class SharedQueue implements AutoCloseable {
 
     private int pollHead(MessageHandler handler, int limit, boolean checkStuckNow) {
         long head = (long) LONG.getOpaque(region, HEAD); // written only by the consumer: us
+        if (head < 0 || (head & (RecordLayout.ALIGNMENT - 1)) != 0) {
+            throw corrupt(name, "consumer position " + head + " is negative or not a multiple of "
+                    + RecordLayout.ALIGNMENT + "; the consumer stops here");
+        }
         int count = 0;
         boolean moved = false;
         while (count < limit) {
@@ -489,7 +498,7 @@ public final class SharedQueue implements AutoCloseable {
                     break;
                 }
             }
-            zero(index, aligned);
+            retire(index, aligned);
             head += aligned;
             LONG.setRelease(region, HEAD, head); // pairs with getAcquire in reserve
             moved = true;
@@ -505,8 +514,16 @@ public final class SharedQueue implements AutoCloseable {
      * (zero length, while the tail is past it). {@return bytes to skip, or 0 to wait}
      */
     private long stuckRecord(long head, long index, int length, int claimant) {
-        if (length == 0 && head == (long) LONG.getAcquire(region, TAIL)) {
-            return 0; // empty
+        if (length == 0) {
+            long tail = (long) LONG.getAcquire(region, TAIL);
+            if (head == tail) {
+                return 0; // empty
+            }
+            if (tail - head < 0 || tail - head > capacity || (tail & (RecordLayout.ALIGNMENT - 1)) != 0) {
+                throw corrupt(name, "consumer position " + head + " and tail " + tail + " are impossible: the tail"
+                        + " must be a multiple of " + RecordLayout.ALIGNMENT + ", at most " + capacity
+                        + " bytes ahead; the consumer stops here");
+            }
         }
         long now = System.nanoTime();
         if (head != stuckPosition) {
@@ -552,14 +569,34 @@ public final class SharedQueue implements AutoCloseable {
         }
     }
 
-    private void zero(long index, long length) {
+    /**
+     * Frees a consumed or skipped record for the producers' next lap, in an order that leaves the
+     * record whole or skippable at every instruction, should this consumer die: first the header
+     * turns into padding of the record's whole length (a successor skips it: nothing is delivered
+     * twice or counted twice), then the payload is zeroed, then the header, last. Zeroing the
+     * header first would leave, after a death, a zero length followed by payload bytes that a
+     * successor would take for the next record. (A death between the header's zeroing and the
+     * position's move leaves a zeroed record, which the successor skips after its stuck timeout
+     * and counts as skipped.)
+     */
+    private void retire(long index, long length) {
+        LONG.setOpaque(ring, index + LENGTH_OFFSET, header((int) length, PADDING_TYPE)); // both halves at once
+        VarHandle.storeStoreFence(); // the padding header before any payload byte is zeroed
         if (length <= 256) {
-            for (long i = 0; i < length; i += 8) {
+            for (long i = HEADER; i < length; i += 8) {
                 ring.set(ValueLayout.JAVA_LONG, index + i, 0L);
             }
         } else {
-            ring.asSlice(index, length).fill((byte) 0);
+            ring.asSlice(index + HEADER, length - HEADER).fill((byte) 0);
         }
+        LONG.setRelease(ring, index + LENGTH_OFFSET, 0L); // the payload's zeroes before the header's
+    }
+
+    /** {@return a record header: its length and type fields as one long, in the ints' byte order} */
+    private static long header(int length, int type) {
+        return ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN
+                ? (long) type << 32 | length & 0xFFFF_FFFFL
+                : (long) length << 32 | type & 0xFFFF_FFFFL;
     }
 
     private int pollBroadcast(MessageHandler handler, int limit) {
@@ -612,6 +649,9 @@ public final class SharedQueue implements AutoCloseable {
             long records = (long) LONG.getOpaque(region, RECORDS_IN);
             VarHandle.loadLoadFence();
             if ((long) LONG.getOpaque(region, TAIL) == tail) {
+                if (tail < 0 || (tail & (RecordLayout.ALIGNMENT - 1)) != 0) {
+                    throw corrupt(name, "tail " + tail + " is negative or not a multiple of " + RecordLayout.ALIGNMENT);
+                }
                 cursor = tail;
                 nextSequence = records + 1;
                 return;
@@ -619,23 +659,41 @@ public final class SharedQueue implements AutoCloseable {
         }
     }
 
-    /** Lapped: jump to the newest message and count what was lost. */
+    /**
+     * Lapped: jump to the newest message and count what was lost. If the newest message is gone
+     * too (aborted claims publish no message, so they can overwrite it, or be about to), jump to
+     * the tail and count it lost as well: jumping back to it would find it overwritten again.
+     */
     private void lappedBy() {
         while (true) {
             long tail = (long) LONG.getAcquire(region, TAIL);
             long position = (long) LONG.getOpaque(region, LATEST_POSITION);
             long sequence = (long) LONG.getOpaque(region, LATEST_SEQUENCE);
+            long intent = (long) LONG.getOpaque(region, TAIL_INTENT);
             VarHandle.loadLoadFence();
-            if ((long) LONG.getOpaque(region, TAIL) == tail) {
-                long missed = Math.max(0, sequence - nextSequence);
+            if ((long) LONG.getOpaque(region, TAIL) != tail) {
+                continue;
+            }
+            if (tail < 0 || position < 0 || ((tail | position) & (RecordLayout.ALIGNMENT - 1)) != 0
+                    || position - tail > capacity) {
+                throw corrupt(name, "newest message at " + position + " and tail " + tail
+                        + " are impossible (ring of " + capacity + " bytes); the consumer stops here");
+            }
+            long missed;
+            if (tail - position > capacity || intent - position > capacity) {
+                missed = Math.max(0, sequence + 1 - nextSequence);
+                cursor = tail;
+                nextSequence = sequence + 1;
+            } else {
+                missed = Math.max(0, sequence - nextSequence);
                 cursor = position;
                 nextSequence = sequence;
-                lapped++;
-                lost += missed;
-                LONG.getAndAdd(region, LAPPED, 1L);
-                LONG.getAndAdd(region, LOST, missed);
-                return;
             }
+            lapped++;
+            lost += missed;
+            LONG.getAndAdd(region, LAPPED, 1L);
+            LONG.getAndAdd(region, LOST, missed);
+            return;
         }
     }
 

@@ -1,0 +1,90 @@
+package io.jshm.queue;
+
+import io.jshm.SharedMemory;
+import io.jshm.testing.ChildJvm;
+import io.jshm.testing.RegionNames;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link WaitStrategy#PARK} across processes: a consumer process asleep in {@code receive} wakes
+ * when the test sends, and a producer process asleep in {@code send} on a full queue wakes when
+ * the test drains it, each within 2 s; and the sender or drainer did call the kernel to wake it
+ * (the futex word's sequence moved), rather than the sleeper noticing on its own.
+ */
+@SuppressWarnings("try") // children and regions held open by try blocks; some handles closed early on purpose
+class ParkWakeTest {
+
+    @RegisterExtension
+    static final RegionNames names = new RegionNames(ParkWakeTest.class);
+
+    static final long CAPACITY = 16 * 1024;
+    static final Duration PROMPTLY = Duration.ofSeconds(2);
+
+    @ParameterizedTest
+    @EnumSource(QueueType.class)
+    @Timeout(30)
+    void aConsumerProcessParkedInReceiveWakesWhenTheTestSends(QueueType type) throws Exception {
+        String name = names.next();
+        try (SharedQueue producer = SharedQueue.create(name, CAPACITY, type);
+             SharedMemory raw = SharedMemory.open(name);
+             QueueTesting.Group children = new QueueTesting.Group()) {
+            MemorySegment region = raw.segment();
+            ChildJvm consumer = children.start("park-receive", name);
+            consumer.await("READY", QueueTesting.STARTUP);
+            QueueTesting.awaitCondition("the consumer sleeps", Duration.ofSeconds(10),
+                    () -> QueueTesting.intField(region, QueueLayout.CONSUMERS_WAITING) > 0, consumer::diagnostics);
+            int sequence = QueueTesting.intField(region, QueueLayout.DATA_SEQUENCE);
+
+            long start = System.nanoTime();
+            assertThat(producer.offer(77, MemorySegment.ofArray(new byte[] {1, 2, 3}))).isTrue();
+            assertThat(consumer.nextLine(PROMPTLY)).isEqualTo("GOT 1 77");
+            long millis = QueueTesting.millisSince(start);
+            System.out.printf("[park %s] consumer woke %d ms after the send%n", type, millis);
+            assertThat(millis).isLessThan(PROMPTLY.toMillis());
+            assertThat(QueueTesting.intField(region, QueueLayout.DATA_SEQUENCE))
+                    .as("the producer woke the sleeper").isNotEqualTo(sequence);
+            QueueTesting.awaitSuccess(consumer, Duration.ofSeconds(10));
+            assertThat(QueueTesting.intField(region, QueueLayout.CONSUMERS_WAITING)).isZero();
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void aProducerProcessParkedInSendOnAFullQueueWakesWhenTheTestDrains() throws Exception {
+        String name = names.next();
+        try (SharedQueue consumer = SharedQueue.create(name, CAPACITY, QueueType.SPSC);
+             SharedMemory raw = SharedMemory.open(name);
+             QueueTesting.Group children = new QueueTesting.Group()) {
+            MemorySegment region = raw.segment();
+            ChildJvm producer = children.start("park-send", name, "1000");
+            String full = QueueTesting.lineStartingWith(producer, "FULL", QueueTesting.STARTUP);
+            int queued = Integer.parseInt(full.substring("FULL ".length()));
+            assertThat(queued).isEqualTo((int) (CAPACITY / 1008));
+            QueueTesting.awaitCondition("the producer sleeps", Duration.ofSeconds(10),
+                    () -> QueueTesting.intField(region, QueueLayout.PRODUCERS_WAITING) > 0, producer::diagnostics);
+            int sequence = QueueTesting.intField(region, QueueLayout.SPACE_SEQUENCE);
+
+            long start = System.nanoTime();
+            assertThat(consumer.poll((t, b, o, l) -> { }, Integer.MAX_VALUE)).isEqualTo(queued);
+            assertThat(producer.nextLine(PROMPTLY)).isEqualTo("SENT true " + queued);
+            long millis = QueueTesting.millisSince(start);
+            System.out.printf("[park] producer woke %d ms after the drain%n", millis);
+            assertThat(millis).isLessThan(PROMPTLY.toMillis());
+            assertThat(QueueTesting.intField(region, QueueLayout.SPACE_SEQUENCE))
+                    .as("the consumer woke the sleeper").isNotEqualTo(sequence);
+            int[] type = {-1};
+            assertThat(consumer.receive((t, b, o, l) -> type[0] = t, 1, WaitStrategy.PARK, PROMPTLY)).isEqualTo(1);
+            assertThat(type[0]).isEqualTo(queued);
+            QueueTesting.awaitSuccess(producer, Duration.ofSeconds(10));
+        }
+    }
+}

@@ -490,7 +490,7 @@ public final class SharedQueue implements AutoCloseable {
                 // Nothing committed at the head. Looking further (the tail, the clock) costs a cache
                 // miss on the producers' line, so a busy poller does it only now and then; receive()
                 // does it before every sleep.
-                if ((++emptyPolls & 1023) != 0 && count == 0 && !checkStuckNow) {
+                if (!checkStuckNow && (++emptyPolls & 1023) != 0) {
                     break;
                 }
                 aligned = stuckRecord(head, index, length, recordType);

@@ -258,8 +258,12 @@ public final class QueueBench {
 
     // ------------------------------------------------------------------ pinning and output
 
+    /** Decided once, before this process pins itself (after which it sees one processor). */
+    private static final boolean TASKSET = Files.isExecutable(Path.of("/usr/bin/taskset"))
+            && Runtime.getRuntime().availableProcessors() >= 2;
+
     private static boolean taskset() {
-        return Files.isExecutable(Path.of("/usr/bin/taskset")) && Runtime.getRuntime().availableProcessors() >= 2;
+        return TASKSET;
     }
 
     private static void pin(long pid, int cpu) throws Exception {

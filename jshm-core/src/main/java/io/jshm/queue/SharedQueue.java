@@ -57,8 +57,8 @@ import static io.jshm.queue.RecordLayout.TYPE_OFFSET;
  *       committed message is delivered to the consumer of an SPSC or MPSC queue exactly once; the
  *       consumer's position lives in the region, so a consumer that dies and is replaced loses
  *       nothing committed. The one exception: a message whose handler was running when its
- *       process died is delivered again (the position moves past a message after its handler
- *       returns).</li>
+ *       process died is delivered again (each message is marked consumed, in the ring, as soon
+ *       as its handler returns; the shared position then moves once per batch).</li>
  *   <li><b>Dead producers.</b> A producer that dies between claim and commit leaves a claimed
  *       record. After the stuck timeout ({@link #setStuckTimeout}, 1 s by default), once the
  *       claiming process is gone, the consumer skips the record and counts it in
@@ -102,6 +102,7 @@ public final class SharedQueue implements AutoCloseable {
     private long stuckPosition = -1;
     private long stuckSince;
     private int emptyPolls;
+    private final long batchBytes;
     // broadcast consumer state, private to this handle
     private long cursor;
     private long nextSequence;
@@ -118,6 +119,7 @@ public final class SharedQueue implements AutoCloseable {
         this.mask = capacity - 1;
         this.maxPayload = (int) maxPayload(capacity);
         this.ring = region.asSlice(HEADER_SIZE, capacity);
+        this.batchBytes = capacity / 4;
         if (type == QueueType.BROADCAST) {
             join(); // a broadcast consumer receives what is sent after it opened the queue
         }
@@ -471,42 +473,67 @@ public final class SharedQueue implements AutoCloseable {
             throw corrupt(name, "consumer position " + head + " is negative or not a multiple of "
                     + RecordLayout.ALIGNMENT + "; the consumer stops here");
         }
+        long start = head;
         int count = 0;
-        boolean moved = false;
-        while (count < limit) {
-            long index = head & mask;
-            int length = (int) INT.getAcquire(ring, index + LENGTH_OFFSET); // pairs with setRelease in commit
-            int recordType = ring.get(ValueLayout.JAVA_INT, index + TYPE_OFFSET);
-            long aligned;
-            if (length > 0) {
-                aligned = RecordLayout.aligned(length);
-                checkRecord(head, length, recordType, aligned);
-                if (recordType != PADDING_TYPE) {
-                    handler.onMessage(recordType, ring, index + HEADER, length - HEADER);
-                    count++;
-                    LONG.setOpaque(region, RECORDS_OUT, (long) LONG.getOpaque(region, RECORDS_OUT) + 1);
+        int released = 0;
+        try {
+            while (count < limit) {
+                if (head - start >= batchBytes) {
+                    // Hand room back every quarter ring, so that the producer has room meanwhile
+                    // (and never let a batch span the ring: past it lie its own retired records).
+                    release(start, head, count - released);
+                    start = head;
+                    released = count;
                 }
-            } else {
-                // Nothing committed at the head. Looking further (the tail, the clock) costs a cache
-                // miss on the producers' line, so a busy poller does it only now and then; receive()
-                // does it before every sleep.
-                if (!checkStuckNow && (++emptyPolls & 1023) != 0) {
-                    break;
+                long index = head & mask;
+                int length = (int) INT.getAcquire(ring, index + LENGTH_OFFSET); // pairs with setRelease in commit
+                int recordType = ring.get(ValueLayout.JAVA_INT, index + TYPE_OFFSET);
+                long aligned;
+                if (length > 0) {
+                    aligned = RecordLayout.aligned(length);
+                    checkRecord(head, length, recordType, aligned);
+                    if (recordType != PADDING_TYPE) {
+                        handler.onMessage(recordType, ring, index + HEADER, length - HEADER);
+                        count++;
+                    }
+                } else {
+                    // Nothing committed at the head. Looking further (the tail, the clock) costs a
+                    // cache miss on the producers' line, so a busy poller does it only now and then;
+                    // receive() does it before every sleep.
+                    if (!checkStuckNow && (++emptyPolls & 1023) != 0) {
+                        break;
+                    }
+                    aligned = stuckRecord(head, index, length, recordType);
+                    if (aligned == 0) {
+                        break;
+                    }
                 }
-                aligned = stuckRecord(head, index, length, recordType);
-                if (aligned == 0) {
-                    break;
-                }
+                retire(index, aligned);
+                head += aligned;
             }
-            retire(index, aligned);
-            head += aligned;
-            LONG.setRelease(region, HEAD, head); // pairs with getAcquire in reserve
-            moved = true;
-        }
-        if (moved) {
-            wakeSleepers(PRODUCERS_PARK, PRODUCERS_WAITING, SPACE_SEQUENCE, true);
+        } finally {
+            if (head != start) {
+                release(start, head, count - released);
+            }
         }
         return count;
+    }
+
+    /**
+     * Hands {@code [start, end)}, whose records are all retired, back to the producers: zeroes
+     * their headers, then moves the head once (as Agrona does per read), so that producers waiting
+     * for room refresh their view of the head once per batch, not once per record.
+     */
+    private void release(long start, long end, int messages) {
+        for (long p = start; p < end; ) {
+            long index = p & mask;
+            long aligned = ring.get(ValueLayout.JAVA_INT, index + LENGTH_OFFSET);
+            LONG.setOpaque(ring, index + LENGTH_OFFSET, 0L);
+            p += aligned;
+        }
+        LONG.setOpaque(region, RECORDS_OUT, (long) LONG.getOpaque(region, RECORDS_OUT) + messages);
+        LONG.setRelease(region, HEAD, end); // the zeroed headers before the head; pairs with getAcquire in reserve
+        wakeSleepers(PRODUCERS_PARK, PRODUCERS_WAITING, SPACE_SEQUENCE, true);
     }
 
     /**
@@ -579,6 +606,11 @@ public final class SharedQueue implements AutoCloseable {
      * position's move leaves a zeroed record, which the successor skips after its stuck timeout
      * and counts as skipped.)
      */
+    /**
+     * Retires a consumed record: its header becomes padding of the record's whole length (so that
+     * a successor consumer skips it without delivering it again), then its payload is zeroed (so
+     * that stale bytes never look like a header). {@link #release} zeroes the header.
+     */
     private void retire(long index, long length) {
         LONG.setOpaque(ring, index + LENGTH_OFFSET, header((int) length, PADDING_TYPE)); // both halves at once
         VarHandle.storeStoreFence(); // the padding header before any payload byte is zeroed
@@ -589,10 +621,8 @@ public final class SharedQueue implements AutoCloseable {
         } else {
             ring.asSlice(index + HEADER, length - HEADER).fill((byte) 0);
         }
-        LONG.setRelease(ring, index + LENGTH_OFFSET, 0L); // the payload's zeroes before the header's
     }
 
-    /** {@return a record header: its length and type fields as one long, in the ints' byte order} */
     private static long header(int length, int type) {
         return ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN
                 ? (long) type << 32 | length & 0xFFFF_FFFFL

@@ -27,7 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+@Fork(1) // JVM options come from Main (Jvm.options())
 public class MutexBenchmark {
 
     private SharedMemory region;

@@ -242,9 +242,9 @@ public final class QueueBench {
         if (taskset()) {
             command.addAll(List.of("taskset", "-c", "1"));
         }
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), QueueBench.class.getName(), "--child",
+        command.add(Jvm.java());
+        command.addAll(Jvm.options());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), QueueBench.class.getName(), "--child",
                 transport, name, mode, Integer.toString(count), Integer.toString(size)));
         return new ProcessBuilder(command).inheritIO().start();
     }

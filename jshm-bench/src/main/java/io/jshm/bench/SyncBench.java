@@ -241,9 +241,9 @@ public final class SyncBench {
 
     private static Process startChild(String transport, String control, Path lockFile, int iterations)
             throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(Jvm.java()));
+        command.addAll(Jvm.options());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 SyncBench.class.getName(), "--child", transport, control, lockFile.toString(),
                 Integer.toString(iterations)));
         return new ProcessBuilder(command).inheritIO().start();

@@ -32,7 +32,7 @@ import java.lang.invoke.VarHandle;
  *  | broadcast tail intent, latest position + sequence             |
  *  +===============================================================+
  *  | consumer line: head, records out, skipped, consumer pid +     |  256
- *  | start time                                                    |
+ *  | start time, end of the release in progress                    |
  *  +===============================================================+
  *  | wait line: producers park flag, producers waiting, space      |  384
  *  | sequence (futex word), consumers park flag, consumers         |
@@ -79,6 +79,7 @@ final class QueueLayout {
     static final long SKIPPED = 272;
     static final long CONSUMER_PID = 280;
     static final long CONSUMER_START = 288;
+    static final long RELEASE_END = 296;
 
     // wait line: written only by sides that go to sleep, read by the other side on every publication
     static final long PRODUCERS_PARK = 384;

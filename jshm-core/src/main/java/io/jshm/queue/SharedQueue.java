@@ -473,17 +473,19 @@ public final class SharedQueue implements AutoCloseable {
             throw corrupt(name, "consumer position " + head + " is negative or not a multiple of "
                     + RecordLayout.ALIGNMENT + "; the consumer stops here");
         }
+        long pending = (long) LONG.getOpaque(region, RELEASE_END);
+        if (pending > head) {
+            head = finishRelease(head, pending); // a consumer died while it released a batch
+        }
         long start = head;
         int count = 0;
-        int released = 0;
         try {
             while (count < limit) {
                 if (head - start >= batchBytes) {
                     // Hand room back every quarter ring, so that the producer has room meanwhile
                     // (and never let a batch span the ring: past it lie its own retired records).
-                    release(start, head, count - released);
+                    release(start, head);
                     start = head;
-                    released = count;
                 }
                 long index = head & mask;
                 int length = (int) INT.getAcquire(ring, index + LENGTH_OFFSET); // pairs with setRelease in commit
@@ -495,6 +497,9 @@ public final class SharedQueue implements AutoCloseable {
                     if (recordType != PADDING_TYPE) {
                         handler.onMessage(recordType, ring, index + HEADER, length - HEADER);
                         count++;
+                        // counted at once (the consumer's own line), so a consumer killed mid-batch
+                        // leaves the count right
+                        LONG.setOpaque(region, RECORDS_OUT, (long) LONG.getOpaque(region, RECORDS_OUT) + 1);
                     }
                 } else {
                     // Nothing committed at the head. Looking further (the tail, the clock) costs a
@@ -513,7 +518,7 @@ public final class SharedQueue implements AutoCloseable {
             }
         } finally {
             if (head != start) {
-                release(start, head, count - released);
+                release(start, head);
             }
         }
         return count;
@@ -524,16 +529,38 @@ public final class SharedQueue implements AutoCloseable {
      * their headers, then moves the head once (as Agrona does per read), so that producers waiting
      * for room refresh their view of the head once per batch, not once per record.
      */
-    private void release(long start, long end, int messages) {
+    private void release(long start, long end) {
+        LONG.setOpaque(region, RELEASE_END, end); // a successor finishes the release if we die in it
+        VarHandle.storeStoreFence();
         for (long p = start; p < end; ) {
             long index = p & mask;
             long aligned = ring.get(ValueLayout.JAVA_INT, index + LENGTH_OFFSET);
             LONG.setOpaque(ring, index + LENGTH_OFFSET, 0L);
             p += aligned;
         }
-        LONG.setOpaque(region, RECORDS_OUT, (long) LONG.getOpaque(region, RECORDS_OUT) + messages);
         LONG.setRelease(region, HEAD, end); // the zeroed headers before the head; pairs with getAcquire in reserve
         wakeSleepers(PRODUCERS_PARK, PRODUCERS_WAITING, SPACE_SEQUENCE, true);
+    }
+
+    /**
+     * Finishes the release of {@code [head, end)} that a consumer began and did not finish: every
+     * record there was retired, so the whole range is zeroed and handed back.
+     * {@return the new head}
+     */
+    private long finishRelease(long head, long end) {
+        long tail = (long) LONG.getAcquire(region, TAIL);
+        if (end - head > capacity || end > tail || (end & (RecordLayout.ALIGNMENT - 1)) != 0) {
+            throw corrupt(name, "release end " + end + " does not fit head " + head + " and tail " + tail
+                    + "; the consumer stops here");
+        }
+        for (long p = head; p < end; ) {
+            long index = p & mask;
+            long chunk = Math.min(end - p, capacity - index);
+            ring.asSlice(index, chunk).fill((byte) 0);
+            p += chunk;
+        }
+        LONG.setRelease(region, HEAD, end); // pairs with getAcquire in reserve
+        return end;
     }
 
     /**

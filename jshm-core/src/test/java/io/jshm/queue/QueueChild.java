@@ -1,20 +1,18 @@
 package io.jshm.queue;
 
+import io.jshm.testing.ChildSide;
 import io.jshm.SharedMemory;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+
+import static io.jshm.testing.ChildSide.command;
+import static io.jshm.testing.ChildSide.say;
 
 /**
  * The child process of the queue tests: one {@code main} with a mode per role, chosen by the
@@ -39,14 +37,12 @@ public final class QueueChild {
     static final long LOG_ENTRIES = 8;
 
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
-    private static final BlockingQueue<String> COMMANDS = new LinkedBlockingQueue<>();
 
     private QueueChild() {
     }
 
     public static void main(String[] args) throws Exception {
-        watchStdin();
-        watchLifetime();
+        ChildSide.start(MAX_LIFETIME);
         String mode = args[0];
         switch (mode) {
             case "produce" -> produce(args[1], integer(args[2]), integer(args[3]), arg(args[4]), integer(args[5]),
@@ -234,7 +230,7 @@ public final class QueueChild {
     private static void peer() throws InterruptedException {
         say("READY");
         while (true) {
-            String[] command = COMMANDS.take().split(" ");
+            String[] command = ChildSide.nextCommand().split(" ");
             if (command[0].equals("EXIT")) {
                 return;
             }
@@ -358,51 +354,5 @@ public final class QueueChild {
     private static void readyThenGo() throws InterruptedException {
         say("READY");
         command("GO");
-    }
-
-    static void say(String line) {
-        System.out.println(line);
-        System.out.flush();
-    }
-
-    /** Waits for the line {@code expected} on stdin. */
-    private static void command(String expected) throws InterruptedException {
-        while (true) {
-            String line = COMMANDS.take();
-            if (line.equals(expected)) {
-                return;
-            }
-        }
-    }
-
-    private static void watchStdin() {
-        Thread t = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    COMMANDS.add(line);
-                }
-            } catch (IOException e) {
-                // treated as end of file
-            }
-            System.err.println("stdin closed: the test JVM is gone, exiting");
-            Runtime.getRuntime().halt(3);
-        }, "stdin-watch");
-        t.setDaemon(true);
-        t.start();
-    }
-
-    private static void watchLifetime() {
-        Thread t = new Thread(() -> {
-            try {
-                TimeUnit.MILLISECONDS.sleep(MAX_LIFETIME.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
-            System.err.println("child lived longer than " + MAX_LIFETIME + ", halting");
-            Runtime.getRuntime().halt(4);
-        }, "lifetime-watch");
-        t.setDaemon(true);
-        t.start();
     }
 }

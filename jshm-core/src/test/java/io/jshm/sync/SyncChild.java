@@ -1,18 +1,15 @@
 package io.jshm.sync;
 
+import io.jshm.testing.ChildSide;
 import io.jshm.SharedMemory;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+
+import static io.jshm.testing.ChildSide.command;
+import static io.jshm.testing.ChildSide.say;
 
 /**
  * The child process of the sync tests: one {@code main} with a mode per role, chosen by the first
@@ -28,14 +25,11 @@ public final class SyncChild {
     /** The longest any child lives; far above any test's own timeout. */
     static final Duration MAX_LIFETIME = Duration.ofSeconds(90);
 
-    private static final BlockingQueue<String> COMMANDS = new LinkedBlockingQueue<>();
-
     private SyncChild() {
     }
 
     public static void main(String[] args) throws Exception {
-        watchStdin();
-        watchLifetime();
+        ChildSide.start(MAX_LIFETIME);
         String mode = args[0];
         try (SharedMemory shm = SharedMemory.open(args[1])) {
             MemorySegment region = shm.segment();
@@ -231,51 +225,5 @@ public final class SyncChild {
     private static void readyThenGo() throws InterruptedException {
         say("READY");
         command("GO");
-    }
-
-    private static void say(String line) {
-        System.out.println(line);
-        System.out.flush();
-    }
-
-    /** Waits for the line {@code expected} on stdin. */
-    private static void command(String expected) throws InterruptedException {
-        while (true) {
-            String line = COMMANDS.take();
-            if (line.equals(expected)) {
-                return;
-            }
-        }
-    }
-
-    private static void watchStdin() {
-        Thread t = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    COMMANDS.add(line);
-                }
-            } catch (IOException e) {
-                // treated as end of file
-            }
-            System.err.println("stdin closed: the test JVM is gone, exiting");
-            Runtime.getRuntime().halt(3);
-        }, "stdin-watch");
-        t.setDaemon(true);
-        t.start();
-    }
-
-    private static void watchLifetime() {
-        Thread t = new Thread(() -> {
-            try {
-                TimeUnit.MILLISECONDS.sleep(MAX_LIFETIME.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
-            System.err.println("child lived longer than " + MAX_LIFETIME + ", halting");
-            Runtime.getRuntime().halt(4);
-        }, "lifetime-watch");
-        t.setDaemon(true);
-        t.start();
     }
 }

@@ -249,7 +249,11 @@ public final class SharedQueue implements AutoCloseable {
         return true;
     }
 
-    /** Reserves room for a record and writes its header. {@return its position, or -1 if full} */
+    /**
+     * Reserves room for a record and writes its header.
+     *
+     * @return its position, or -1 if full
+     */
     private long claim(int type, long length) {
         if (type < 0) {
             throw new IllegalArgumentException("message type must be 0 or more, got " + type);
@@ -293,7 +297,11 @@ public final class SharedQueue implements AutoCloseable {
         return true;
     }
 
-    /** Copies a message of type 0 into the queue, without waiting. {@return false if full} */
+    /**
+     * Copies a message of type 0 into the queue, without waiting.
+     *
+     * @return false if full
+     */
     public boolean offer(byte[] message) {
         return offer(0, MemorySegment.ofArray(message));
     }
@@ -378,7 +386,11 @@ public final class SharedQueue implements AutoCloseable {
         }
     }
 
-    /** Broadcast: reserves room by announcing the tail intent; never fails. {@return the record's position} */
+    /**
+     * Broadcast: reserves room by announcing the tail intent; never fails.
+     *
+     * @return the record's position
+     */
     private long reserveBroadcast(int aligned) {
         long tail = (long) LONG.getOpaque(region, TAIL);
         long index = tail & mask;

@@ -74,12 +74,20 @@ public final class Atomics {
         return INT.compareAndSet(segment, aligned4(segment, offset), expected, value);
     }
 
-    /** Adds to the int at {@code offset} atomically. {@return the value before} */
+    /**
+     * Adds to the int at {@code offset} atomically.
+     *
+     * @return the value before
+     */
     public static int getAndAddInt(MemorySegment segment, long offset, int delta) {
         return (int) INT.getAndAdd(segment, aligned4(segment, offset), delta);
     }
 
-    /** Replaces the int at {@code offset} atomically. {@return the value before} */
+    /**
+     * Replaces the int at {@code offset} atomically.
+     *
+     * @return the value before
+     */
     public static int getAndSetInt(MemorySegment segment, long offset, int value) {
         return (int) INT.getAndSet(segment, aligned4(segment, offset), value);
     }
@@ -121,12 +129,20 @@ public final class Atomics {
         return LONG.compareAndSet(segment, aligned8(segment, offset), expected, value);
     }
 
-    /** Adds to the long at {@code offset} atomically. {@return the value before} */
+    /**
+     * Adds to the long at {@code offset} atomically.
+     *
+     * @return the value before
+     */
     public static long getAndAddLong(MemorySegment segment, long offset, long delta) {
         return (long) LONG.getAndAdd(segment, aligned8(segment, offset), delta);
     }
 
-    /** Replaces the long at {@code offset} atomically. {@return the value before} */
+    /**
+     * Replaces the long at {@code offset} atomically.
+     *
+     * @return the value before
+     */
     public static long getAndSetLong(MemorySegment segment, long offset, long value) {
         return (long) LONG.getAndSet(segment, aligned8(segment, offset), value);
     }

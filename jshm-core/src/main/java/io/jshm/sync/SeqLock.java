@@ -219,7 +219,7 @@ public final class SeqLock implements AutoCloseable {
 
     /**
      * Begins an optimistic read of {@link #payload()} in place: waits while a write is in
-     * progress. {@return the sequence to pass to {@link #readValidate(long)}}
+     * progress. The value returned goes to {@link #readValidate(long)}.
      * {@snippet :
      * long bid, ask, seq;
      * do {
@@ -229,6 +229,7 @@ public final class SeqLock implements AutoCloseable {
      * } while (!quote.readValidate(seq));
      * }
      *
+     * @return the sequence to pass to {@link #readValidate(long)}
      * @throws CorruptRegionException if a writer died mid-write and nobody has written since
      */
     public long readBegin() {

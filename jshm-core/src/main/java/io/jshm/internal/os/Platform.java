@@ -39,7 +39,11 @@ public interface Platform {
      */
     NativeRegion open(Target target, boolean readOnly, long timeoutNanos);
 
-    /** Removes a region's name. {@return false if there was no such region} */
+    /**
+     * Removes a region's name.
+     *
+     * @return false if there was no such region
+     */
     boolean unlink(Target target);
 
     /** {@return what is known of a region, or empty if there is none} */

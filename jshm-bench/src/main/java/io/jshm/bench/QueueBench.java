@@ -55,22 +55,24 @@ public final class QueueBench {
         int rounds = intArg(args, "--rounds", 3);
         int pings = intArg(args, "--pings", 50_000);
         int messages = intArg(args, "--messages", 2_000_000);
+        String only = stringArg(args, "--only", "");
+        List<String> transports = TRANSPORTS.stream().filter(t -> t.contains(only)).toList();
         pin(ProcessHandle.current().pid(), 0);
         Map<String, Histogram> latency = new LinkedHashMap<>();
         Map<String, long[]> throughput = new LinkedHashMap<>(); // transport|size -> {messages, nanos}
-        for (String t : TRANSPORTS) {
+        for (String t : transports) {
             latency.put(t, new Histogram(TimeUnit.SECONDS.toNanos(10), 3));
             for (int size : SIZES) {
                 throughput.put(t + "|" + size, new long[2]);
             }
         }
         for (int round = 1; round <= rounds; round++) {
-            for (String transport : TRANSPORTS) {
+            for (String transport : transports) {
                 progress("round " + round + "/" + rounds + ", " + transport + ", round trips");
                 pingPong(transport, pings, round == 1 && rounds > 1 ? null : latency.get(transport));
                 for (int size : SIZES) {
                     progress("round " + round + "/" + rounds + ", " + transport + ", " + size + " B one way");
-                    int count = size >= 4096 ? messages / 8 : messages;
+                    int count = size >= 4096 ? messages / 2 : messages;
                     long nanos = stream(transport, size, count);
                     if (round > 1 || rounds == 1) {
                         long[] acc = throughput.get(transport + "|" + size);
@@ -289,7 +291,7 @@ public final class QueueBench {
                 "max", "p50/Agrona");
         for (Map.Entry<String, Histogram> e : latency.entrySet()) {
             Histogram h = e.getValue();
-            Histogram agrona = latency.get(agronaTwin(e.getKey()));
+            Histogram agrona = latency.getOrDefault(agronaTwin(e.getKey()), h);
             System.out.printf(Locale.ROOT, "%-18s %8.2f %8.2f %8.2f %8.2f %9.1f %12.2f%n", e.getKey(),
                     h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(90) / 1e3,
                     h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3,
@@ -298,9 +300,9 @@ public final class QueueBench {
         System.out.printf(Locale.ROOT, "%nOne-way throughput%n%-18s %8s %14s %10s %14s%n", "transport", "size",
                 "messages/s", "GB/s", "vs Agrona");
         for (int size : SIZES) {
-            for (String t : TRANSPORTS) {
+            for (String t : latency.keySet()) {
                 long[] mine = throughput.get(t + "|" + size);
-                long[] agrona = throughput.get(agronaTwin(t) + "|" + size);
+                long[] agrona = throughput.getOrDefault(agronaTwin(t) + "|" + size, mine);
                 double rate = mine[0] * 1e9 / mine[1];
                 double agronaRate = agrona[0] * 1e9 / agrona[1];
                 System.out.printf(Locale.ROOT, "%-18s %8d %14.0f %10.2f %14.2f%n", t, size, rate, rate * size / 1e9,
@@ -315,6 +317,15 @@ public final class QueueBench {
             case "jshm MPSC" -> "Agrona ManyToOne";
             default -> transport;
         };
+    }
+
+    private static String stringArg(String[] args, String name, String fallback) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
     }
 
     private static int intArg(String[] args, String name, int fallback) {

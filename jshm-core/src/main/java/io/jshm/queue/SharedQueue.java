@@ -734,13 +734,20 @@ public final class SharedQueue implements AutoCloseable {
      * the tail and count it lost as well: jumping back to it would find it overwritten again.
      */
     private void lappedBy() {
-        while (true) {
-            long tail = (long) LONG.getAcquire(region, TAIL);
+        for (int spins = 0; ; spins++) {
+            long tail = (long) LONG.getAcquire(region, TAIL); // pairs with setRelease in publishBroadcast
             long position = (long) LONG.getOpaque(region, LATEST_POSITION);
             long sequence = (long) LONG.getOpaque(region, LATEST_SEQUENCE);
-            long intent = (long) LONG.getOpaque(region, TAIL_INTENT);
             VarHandle.loadLoadFence();
-            if ((long) LONG.getOpaque(region, TAIL) != tail) {
+            // The producer announces its intent before it writes the latest fields and moves the
+            // tail after them: while the two differ, a write is under way and the pair may be torn.
+            long intent = (long) LONG.getOpaque(region, TAIL_INTENT);
+            if (intent - tail < 0) {
+                throw corrupt(name, "tail intent " + intent + " is behind the tail " + tail
+                        + "; the consumer stops here");
+            }
+            if ((long) LONG.getOpaque(region, TAIL) != tail || intent != tail && spins < Waiting.SPINS * 64) {
+                Thread.onSpinWait(); // a commit takes nanoseconds; a producer slow (or dead) in one is not waited for
                 continue;
             }
             if (tail < 0 || position < 0 || ((tail | position) & (RecordLayout.ALIGNMENT - 1)) != 0
@@ -845,6 +852,9 @@ public final class SharedQueue implements AutoCloseable {
                             : "") + "; a " + type + " queue has one");
                 }
                 LONG.compareAndSet(region, startOffset, start, 0L);
+                // The dead holder was the only one of its side: if it died asleep, its count of
+                // sleepers would make the other side call the kernel on every publication.
+                INT.setVolatile(region, pidOffset == PRODUCER_PID ? PRODUCERS_WAITING : CONSUMERS_WAITING, 0);
             }
             if (LONG.compareAndSet(region, pidOffset, holder, token)) {
                 LONG.setVolatile(region, startOffset, Liveness.MY_START);

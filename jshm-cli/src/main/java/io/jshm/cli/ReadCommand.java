@@ -53,10 +53,7 @@ final class ReadCommand implements Callable<Integer> {
         RegionArg region = new RegionArg(name);
         try (SharedMemory shm = region.open(Access.READ_ONLY)) {
             long size = shm.size();
-            if (offset > size) {
-                throw new CommandException("offset " + offset + " is past the end of " + region.describe() + " ("
-                        + size + " bytes)");
-            }
+            region.checkOffset(offset, size);
             long count = length == null ? size - offset : length;
             if (count > size - offset) {
                 throw new CommandException("range [" + offset + ", " + offset + " + " + count + ") is outside "

@@ -29,6 +29,16 @@ record RegionArg(String text) {
         return isFile() ? SharedMemory.open(file(), access) : SharedMemory.open(text, access);
     }
 
+    /**
+     * @throws CommandException if {@code offset} is past the end of a region of {@code size} bytes
+     */
+    void checkOffset(long offset, long size) {
+        if (offset > size) {
+            throw new CommandException("offset " + offset + " is past the end of " + describe() + " (" + size
+                    + " bytes)");
+        }
+    }
+
     /** {@return how messages name it: {@code region 'x'} or {@code file region '/p'}} */
     String describe() {
         return (isFile() ? "file region '" : "region '") + text + "'";

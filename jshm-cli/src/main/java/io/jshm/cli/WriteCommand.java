@@ -57,10 +57,7 @@ final class WriteCommand implements Callable<Integer> {
         RegionArg region = new RegionArg(name);
         try (SharedMemory shm = region.open(Access.READ_WRITE)) {
             long size = shm.size();
-            if (offset > size) {
-                throw new CommandException("offset " + offset + " is past the end of " + region.describe() + " ("
-                        + size + " bytes)");
-            }
+            region.checkOffset(offset, size);
             long room = size - offset;
             List<byte[]> input = readAtMost(root.stdin(), room + 1);
             long total = input.stream().mapToLong(chunk -> chunk.length).sum();

@@ -255,6 +255,14 @@ public final class SharedQueue implements AutoCloseable {
      * @return its position, or -1 if full
      */
     private long claim(int type, long length) {
+        return claim(type, length, true);
+    }
+
+    /**
+     * @param mark whether to mark the record claimed (negative length, claimant's pid) at once; a
+     *             copying offer on an SPSC queue, whose commit follows within a copy, needs not
+     */
+    private long claim(int type, long length, boolean mark) {
         if (type < 0) {
             throw new IllegalArgumentException("message type must be 0 or more, got " + type);
         }
@@ -273,9 +281,9 @@ public final class SharedQueue implements AutoCloseable {
         if (this.type == QueueType.BROADCAST) {
             ring.set(ValueLayout.JAVA_INT, index + TYPE_OFFSET, type);
             ring.set(ValueLayout.JAVA_INT, index + LENGTH_OFFSET, recordLength);
-        } else {
-            ring.set(ValueLayout.JAVA_INT, index + TYPE_OFFSET, (int) Liveness.MY_PID);
-            INT.setRelease(ring, index + LENGTH_OFFSET, -recordLength); // claimed; pairs with getAcquire in pollHead
+        } else if (mark) {
+            // claimed: length and pid in one store; pairs with getAcquire in pollHead
+            LONG.setRelease(ring, index + LENGTH_OFFSET, header(-recordLength, (int) Liveness.MY_PID));
         }
         return position;
     }
@@ -288,7 +296,7 @@ public final class SharedQueue implements AutoCloseable {
      */
     public boolean offer(int type, MemorySegment message) {
         long length = message.byteSize();
-        long position = claim(type, length);
+        long position = claim(type, length, this.type != QueueType.SPSC);
         if (position < 0) {
             return false;
         }
@@ -335,8 +343,8 @@ public final class SharedQueue implements AutoCloseable {
         if (this.type == QueueType.BROADCAST) {
             publishBroadcast(position, RecordLayout.aligned(recordLength), true);
         } else {
-            ring.set(ValueLayout.JAVA_INT, index + TYPE_OFFSET, type);
-            INT.setRelease(ring, index + LENGTH_OFFSET, recordLength); // commit; pairs with getAcquire in pollHead
+            // commit: type and length in one store; pairs with getAcquire in pollHead
+            LONG.setRelease(ring, index + LENGTH_OFFSET, header(recordLength, type));
             if (this.type == QueueType.MPSC) {
                 LONG.getAndAdd(region, RECORDS_IN, 1L);
             } else {
@@ -537,19 +545,27 @@ public final class SharedQueue implements AutoCloseable {
     }
 
     /**
-     * Hands {@code [start, end)}, whose records are all retired, back to the producers: zeroes
-     * their headers, then moves the head once (as Agrona does per read), so that producers waiting
-     * for room refresh their view of the head once per batch, not once per record.
+     * Hands {@code [start, end)}, whose records are all retired, back to the producers: zeroes it
+     * in one go, then moves the head once (as Agrona does per read), so that producers waiting for
+     * room refresh their view of the head once per batch, not once per record.
      */
     private void release(long start, long end) {
         LONG.setOpaque(region, RELEASE_END, end); // a successor finishes the release if we die in it
         VarHandle.storeStoreFence();
+        zero(start, end);
+        LONG.setRelease(region, HEAD, end); // the zeroes before the head; pairs with getAcquire in reserve
+        wakeSleepers(PRODUCERS_PARK, PRODUCERS_WAITING, SPACE_SEQUENCE, true);
+    }
+
+    /** Zeroes the ring from position {@code start} to {@code end} (at most a ring), in one or two fills. */
+    private void zero(long start, long end) {
         for (long p = start; p < end; ) {
             long index = p & mask;
-            long aligned = ring.get(ValueLayout.JAVA_INT, index + LENGTH_OFFSET);
-            LONG.setOpaque(ring, index + LENGTH_OFFSET, 0L);
-            p += aligned;
+            long chunk = Math.min(end - p, capacity - index);
+            ring.asSlice(index, chunk).fill((byte) 0);
+            p += chunk;
         }
+    }
         LONG.setRelease(region, HEAD, end); // the zeroed headers before the head; pairs with getAcquire in reserve
         wakeSleepers(PRODUCERS_PARK, PRODUCERS_WAITING, SPACE_SEQUENCE, true);
     }
@@ -565,12 +581,7 @@ public final class SharedQueue implements AutoCloseable {
             throw corrupt(name, "release end " + end + " does not fit head " + head + " and tail " + tail
                     + "; the consumer stops here");
         }
-        for (long p = head; p < end; ) {
-            long index = p & mask;
-            long chunk = Math.min(end - p, capacity - index);
-            ring.asSlice(index, chunk).fill((byte) 0);
-            p += chunk;
-        }
+        zero(head, end);
         LONG.setRelease(region, HEAD, end); // pairs with getAcquire in reserve
         return end;
     }
@@ -646,17 +657,13 @@ public final class SharedQueue implements AutoCloseable {
      * and counts as skipped.)
      */
     /**
-     * Retires a consumed record: its header becomes padding of the record's whole length (so that
-     * a successor consumer skips it without delivering it again), then its payload is zeroed (so
-     * that stale bytes never look like a header). {@link #release} zeroes the header.
+     * Retires a consumed record: its header becomes padding of the record's whole length, so that
+     * a successor consumer skips it without delivering it again. {@link #release} zeroes the
+     * batch (so that stale bytes never look like a header) before it hands the room back.
      */
     private void retire(long index, long length) {
         LONG.setOpaque(ring, index + LENGTH_OFFSET, header((int) length, PADDING_TYPE)); // both halves at once
-        VarHandle.storeStoreFence(); // the padding header before any payload byte is zeroed
-        if (length <= 256) {
-            for (long i = HEADER; i < length; i += 8) {
-                ring.set(ValueLayout.JAVA_LONG, index + i, 0L);
-            }
+    }
         } else {
             ring.asSlice(index + HEADER, length - HEADER).fill((byte) 0);
         }

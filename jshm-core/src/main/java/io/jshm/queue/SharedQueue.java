@@ -566,9 +566,6 @@ public final class SharedQueue implements AutoCloseable {
             p += chunk;
         }
     }
-        LONG.setRelease(region, HEAD, end); // the zeroed headers before the head; pairs with getAcquire in reserve
-        wakeSleepers(PRODUCERS_PARK, PRODUCERS_WAITING, SPACE_SEQUENCE, true);
-    }
 
     /**
      * Finishes the release of {@code [head, end)} that a consumer began and did not finish: every
@@ -647,26 +644,14 @@ public final class SharedQueue implements AutoCloseable {
     }
 
     /**
-     * Frees a consumed or skipped record for the producers' next lap, in an order that leaves the
-     * record whole or skippable at every instruction, should this consumer die: first the header
-     * turns into padding of the record's whole length (a successor skips it: nothing is delivered
-     * twice or counted twice), then the payload is zeroed, then the header, last. Zeroing the
-     * header first would leave, after a death, a zero length followed by payload bytes that a
-     * successor would take for the next record. (A death between the header's zeroing and the
-     * position's move leaves a zeroed record, which the successor skips after its stuck timeout
-     * and counts as skipped.)
-     */
-    /**
      * Retires a consumed record: its header becomes padding of the record's whole length, so that
-     * a successor consumer skips it without delivering it again. {@link #release} zeroes the
-     * batch (so that stale bytes never look like a header) before it hands the room back.
+     * a successor consumer skips it without delivering it again (nothing is delivered or counted
+     * twice). {@link #release} zeroes the batch (so that stale bytes never look like a header)
+     * before it hands the room back; a consumer that dies in the middle of that leaves the release
+     * end behind, and its successor finishes the release.
      */
     private void retire(long index, long length) {
         LONG.setOpaque(ring, index + LENGTH_OFFSET, header((int) length, PADDING_TYPE)); // both halves at once
-    }
-        } else {
-            ring.asSlice(index + HEADER, length - HEADER).fill((byte) 0);
-        }
     }
 
     private static long header(int length, int type) {

@@ -1,5 +1,6 @@
 package io.jshm.queue;
 
+import io.jshm.testing.Waits;
 import io.jshm.SharedMemory;
 import io.jshm.testing.ChildJvm;
 import io.jshm.testing.RegionNames;
@@ -60,9 +61,9 @@ class BroadcastProcessesTest {
              SharedQueue local = SharedQueue.open(name);
              SharedMemory ack = SharedMemory.create(ackName, 64);
              QueueTesting.Group children = new QueueTesting.Group()) {
-            ChildJvm fast = children.start(concat("broadcast-consume", common, "fast", ackName));
-            ChildJvm slow = children.start(concat("broadcast-consume", common, "slow", ackName));
-            ChildJvm producer = children.start(concat("broadcast-produce", common, ackName));
+            ChildJvm fast = children.launch(concat("broadcast-consume", common, "fast", ackName));
+            ChildJvm slow = children.launch(concat("broadcast-consume", common, "slow", ackName));
+            ChildJvm producer = children.launch(concat("broadcast-produce", common, ackName));
             QueueChild.BroadcastTally tally = new QueueChild.BroadcastTally(seed, 1, MAX);
             assertThat(local.poll(tally, 1)).as("joined an empty queue").isZero();
             CompletableFuture<Void> inTest = CompletableFuture.runAsync(() -> {
@@ -76,18 +77,18 @@ class BroadcastProcessesTest {
                     throw new IllegalStateException(e);
                 }
             });
-            fast.await("JOINED", QueueTesting.STARTUP);
-            slow.await("JOINED", QueueTesting.STARTUP);
-            producer.await("READY", QueueTesting.STARTUP);
+            fast.await("JOINED", Waits.STARTUP);
+            slow.await("JOINED", Waits.STARTUP);
+            producer.await("READY", Waits.STARTUP);
             producer.send("GO");
 
-            QueueTesting.lineStartingWith(producer, "DONE", Duration.ofSeconds(40));
-            Result fastResult = Result.parse("fast", QueueTesting.lineStartingWith(fast, "RESULT", Duration.ofSeconds(20)));
-            Result slowResult = Result.parse("slow", QueueTesting.lineStartingWith(slow, "RESULT", Duration.ofSeconds(20)));
+            Waits.lineStartingWith(producer, "DONE", Duration.ofSeconds(40));
+            Result fastResult = Result.parse("fast", Waits.lineStartingWith(fast, "RESULT", Duration.ofSeconds(20)));
+            Result slowResult = Result.parse("slow", Waits.lineStartingWith(slow, "RESULT", Duration.ofSeconds(20)));
             inTest.get(20, TimeUnit.SECONDS);
             Result testResult = Result.parse("test", "RESULT " + tally.result(local) + " " + tally.firstProblem);
             for (ChildJvm child : children.list()) {
-                QueueTesting.awaitSuccess(child, Duration.ofSeconds(20));
+                Waits.awaitSuccess(child, Duration.ofSeconds(20));
             }
             System.out.printf("[broadcast] %s%n[broadcast] %s%n[broadcast] %s%n", fastResult, slowResult, testResult);
 

@@ -1,5 +1,6 @@
 package io.jshm.queue;
 
+import io.jshm.testing.Waits;
 import io.jshm.CorruptRegionException;
 import io.jshm.SharedMemory;
 import io.jshm.testing.ChildJvm;
@@ -57,7 +58,7 @@ class HostileQueueTest {
     @BeforeAll
     static void startPeer() throws InterruptedException {
         peer = ChildJvm.start(QueueChild.class, "peer");
-        peer.await("READY", QueueTesting.STARTUP);
+        peer.await("READY", Waits.STARTUP);
     }
 
     @AfterAll
@@ -102,7 +103,7 @@ class HostileQueueTest {
             assertThatThrownBy(() -> SharedQueue.open(name))
                     .isInstanceOf(CorruptRegionException.class)
                     .hasMessageContaining("magic 0x0").hasMessageContaining("(not initialised)");
-            assertThat(QueueTesting.millisSince(start)).as("waited for a creator to finish the header")
+            assertThat(Waits.millisSince(start)).as("waited for a creator to finish the header")
                     .isBetween(1500L, 6000L);
         }
     }
@@ -321,7 +322,7 @@ class HostileQueueTest {
     }
 
     private static void awaitWaiting(MemorySegment region) throws InterruptedException {
-        QueueTesting.awaitCondition("the consumer sleeps", Duration.ofSeconds(5),
+        Waits.awaitCondition("the consumer sleeps", Duration.ofSeconds(5),
                 () -> QueueTesting.intField(region, QueueLayout.CONSUMERS_WAITING) > 0, () -> "");
     }
 

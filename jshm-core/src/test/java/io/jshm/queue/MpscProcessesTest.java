@@ -1,5 +1,6 @@
 package io.jshm.queue;
 
+import io.jshm.testing.Waits;
 import io.jshm.testing.ChildJvm;
 import io.jshm.testing.RegionNames;
 import org.junit.jupiter.api.Test;
@@ -46,10 +47,10 @@ class MpscProcessesTest {
         try (SharedQueue queue = SharedQueue.create(name, CAPACITY, QueueType.MPSC);
              QueueTesting.Group children = new QueueTesting.Group()) {
             for (int p = 0; p < PRODUCERS; p++) {
-                children.start("produce", name, Integer.toString(p), Integer.toString(MESSAGES), Long.toString(seed),
+                children.launch("produce", name, Integer.toString(p), Integer.toString(MESSAGES), Long.toString(seed),
                         "1", Integer.toString(max), producers.name());
             }
-            children.awaitAll("READY", QueueTesting.STARTUP);
+            children.awaitAll("READY", Waits.STARTUP);
             long start = System.nanoTime();
             children.sendAll("GO");
 
@@ -62,9 +63,9 @@ class MpscProcessesTest {
                     assertThat(System.nanoTime() - deadline).as("%s; %s", check, queue.counters()).isNegative();
                 }
             }
-            long millis = QueueTesting.millisSince(start);
+            long millis = Waits.millisSince(start);
             for (ChildJvm child : children.list()) {
-                QueueTesting.awaitSuccess(child, Duration.ofSeconds(20));
+                Waits.awaitSuccess(child, Duration.ofSeconds(20));
             }
             for (int p = 0; p < PRODUCERS; p++) {
                 assertThat(check.received(p)).as("messages of producer %d", p).isEqualTo(MESSAGES);

@@ -1,5 +1,6 @@
 package io.jshm.queue;
 
+import io.jshm.testing.Waits;
 import io.jshm.SharedMemory;
 import io.jshm.testing.ChildJvm;
 import io.jshm.testing.RegionNames;
@@ -38,21 +39,21 @@ class ParkWakeTest {
              SharedMemory raw = SharedMemory.open(name);
              QueueTesting.Group children = new QueueTesting.Group()) {
             MemorySegment region = raw.segment();
-            ChildJvm consumer = children.start("park-receive", name);
-            consumer.await("READY", QueueTesting.STARTUP);
-            QueueTesting.awaitCondition("the consumer sleeps", Duration.ofSeconds(10),
+            ChildJvm consumer = children.launch("park-receive", name);
+            consumer.await("READY", Waits.STARTUP);
+            Waits.awaitCondition("the consumer sleeps", Duration.ofSeconds(10),
                     () -> QueueTesting.intField(region, QueueLayout.CONSUMERS_WAITING) > 0, consumer::diagnostics);
             int sequence = QueueTesting.intField(region, QueueLayout.DATA_SEQUENCE);
 
             long start = System.nanoTime();
             assertThat(producer.offer(77, MemorySegment.ofArray(new byte[] {1, 2, 3}))).isTrue();
             assertThat(consumer.nextLine(PROMPTLY)).isEqualTo("GOT 1 77");
-            long millis = QueueTesting.millisSince(start);
+            long millis = Waits.millisSince(start);
             System.out.printf("[park %s] consumer woke %d ms after the send%n", type, millis);
             assertThat(millis).isLessThan(PROMPTLY.toMillis());
             assertThat(QueueTesting.intField(region, QueueLayout.DATA_SEQUENCE))
                     .as("the producer woke the sleeper").isNotEqualTo(sequence);
-            QueueTesting.awaitSuccess(consumer, Duration.ofSeconds(10));
+            Waits.awaitSuccess(consumer, Duration.ofSeconds(10));
             assertThat(QueueTesting.intField(region, QueueLayout.CONSUMERS_WAITING)).isZero();
         }
     }
@@ -65,18 +66,18 @@ class ParkWakeTest {
              SharedMemory raw = SharedMemory.open(name);
              QueueTesting.Group children = new QueueTesting.Group()) {
             MemorySegment region = raw.segment();
-            ChildJvm producer = children.start("park-send", name, "1000");
-            String full = QueueTesting.lineStartingWith(producer, "FULL", QueueTesting.STARTUP);
+            ChildJvm producer = children.launch("park-send", name, "1000");
+            String full = Waits.lineStartingWith(producer, "FULL", Waits.STARTUP);
             int queued = Integer.parseInt(full.substring("FULL ".length()));
             assertThat(queued).isEqualTo((int) (CAPACITY / 1008));
-            QueueTesting.awaitCondition("the producer sleeps", Duration.ofSeconds(10),
+            Waits.awaitCondition("the producer sleeps", Duration.ofSeconds(10),
                     () -> QueueTesting.intField(region, QueueLayout.PRODUCERS_WAITING) > 0, producer::diagnostics);
             int sequence = QueueTesting.intField(region, QueueLayout.SPACE_SEQUENCE);
 
             long start = System.nanoTime();
             assertThat(consumer.poll((t, b, o, l) -> { }, Integer.MAX_VALUE)).isEqualTo(queued);
             assertThat(producer.nextLine(PROMPTLY)).isEqualTo("SENT true " + queued);
-            long millis = QueueTesting.millisSince(start);
+            long millis = Waits.millisSince(start);
             System.out.printf("[park] producer woke %d ms after the drain%n", millis);
             assertThat(millis).isLessThan(PROMPTLY.toMillis());
             assertThat(QueueTesting.intField(region, QueueLayout.SPACE_SEQUENCE))
@@ -84,7 +85,7 @@ class ParkWakeTest {
             int[] type = {-1};
             assertThat(consumer.receive((t, b, o, l) -> type[0] = t, 1, WaitStrategy.PARK, PROMPTLY)).isEqualTo(1);
             assertThat(type[0]).isEqualTo(queued);
-            QueueTesting.awaitSuccess(producer, Duration.ofSeconds(10));
+            Waits.awaitSuccess(producer, Duration.ofSeconds(10));
         }
     }
 }

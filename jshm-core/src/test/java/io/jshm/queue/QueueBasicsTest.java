@@ -1,5 +1,6 @@
 package io.jshm.queue;
 
+import io.jshm.testing.Waits;
 import io.jshm.SharedMemory;
 import io.jshm.testing.RegionNames;
 import org.junit.jupiter.api.Test;
@@ -255,7 +256,7 @@ class QueueBasicsTest {
                 });
                 if (wait == WaitStrategy.PARK) {
                     MemorySegment region = raw.segment();
-                    QueueTesting.awaitCondition("the sender sleeps", Duration.ofSeconds(5),
+                    Waits.awaitCondition("the sender sleeps", Duration.ofSeconds(5),
                             () -> QueueTesting.intField(region, QueueLayout.PRODUCERS_WAITING) > 0, () -> "");
                 } else {
                     assertThatThrownBy(() -> sent.get(100, TimeUnit.MILLISECONDS))
@@ -280,13 +281,13 @@ class QueueBasicsTest {
                 fill(q.producer(), 100);
                 long start = System.nanoTime();
                 assertThat(q.producer().send(1, bytes(100, 1), wait, Duration.ofMillis(200))).as("%s", wait).isFalse();
-                long millis = QueueTesting.millisSince(start);
+                long millis = Waits.millisSince(start);
                 assertThat(millis).as("%s: waited", wait).isBetween(200L, 1500L);
 
                 start = System.nanoTime();
                 assertThat(q.producer().send(1, bytes(100, 1), wait, Duration.ZERO)).isFalse();
                 assertThat(q.producer().send(1, bytes(100, 1), wait, Duration.ofMillis(-5))).isFalse();
-                assertThat(QueueTesting.millisSince(start)).as("%s: a zero timeout does not wait", wait)
+                assertThat(Waits.millisSince(start)).as("%s: a zero timeout does not wait", wait)
                         .isLessThan(500L);
                 assertThat(q.producer().counters().recordsIn()).isEqualTo(CAPACITY / 112);
             }
@@ -300,12 +301,12 @@ class QueueBasicsTest {
             MemorySegment region = raw.segment();
             long start = System.nanoTime();
             assertThat(q.consumer().receive(IGNORE, 1, WaitStrategy.PARK, Duration.ofMillis(150))).isZero();
-            assertThat(QueueTesting.millisSince(start)).isBetween(150L, 1500L);
+            assertThat(Waits.millisSince(start)).isBetween(150L, 1500L);
 
             Thread waiter = Thread.currentThread();
             CompletableFuture<Void> interrupter = CompletableFuture.runAsync(() -> {
                 try {
-                    QueueTesting.awaitCondition("the receiver sleeps", Duration.ofSeconds(5),
+                    Waits.awaitCondition("the receiver sleeps", Duration.ofSeconds(5),
                             () -> QueueTesting.intField(region, QueueLayout.CONSUMERS_WAITING) > 0, () -> "");
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);

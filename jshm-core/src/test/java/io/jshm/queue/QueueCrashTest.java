@@ -1,5 +1,6 @@
 package io.jshm.queue;
 
+import io.jshm.testing.Waits;
 import io.jshm.SharedMemory;
 import io.jshm.testing.ChildJvm;
 import io.jshm.testing.RegionNames;
@@ -59,12 +60,12 @@ class QueueCrashTest {
              SharedMemory raw = SharedMemory.open(name);
              QueueTesting.Group children = new QueueTesting.Group()) {
             consumer.setStuckTimeout(STUCK);
-            ChildJvm claimer = children.start("claim-hold", name, "1000");
-            String claimed = QueueTesting.lineStartingWith(claimer, "CLAIMED", QueueTesting.STARTUP);
+            ChildJvm claimer = children.launch("claim-hold", name, "1000");
+            String claimed = Waits.lineStartingWith(claimer, "CLAIMED", Waits.STARTUP);
             assertThat(claimed).isEqualTo("CLAIMED " + RecordLayout.HEADER); // the first record
-            ChildJvm producer = children.start("produce", name, "1", Integer.toString(messages), Long.toString(seed),
+            ChildJvm producer = children.launch("produce", name, "1", Integer.toString(messages), Long.toString(seed),
                     "1", Integer.toString(MAX), WaitStrategy.PARK.name());
-            producer.await("READY", QueueTesting.STARTUP);
+            producer.await("READY", Waits.STARTUP);
             producer.send("GO");
 
             StreamCheck check = new StreamCheck(2, seed, 1, MAX);
@@ -75,7 +76,7 @@ class QueueCrashTest {
             assertThat(firstMillis - killed).as("ms from the kill to the first message").isLessThan(5000);
             assertThat(check.received(1)).isEqualTo(messages);
             assertThat(check.received(0)).isZero();
-            QueueTesting.awaitSuccess(producer, Duration.ofSeconds(20));
+            Waits.awaitSuccess(producer, Duration.ofSeconds(20));
             QueueCounters c = consumer.counters();
             assertThat(c.skipped()).as("the dead claim, skipped once").isEqualTo(1);
             assertThat(c.recordsIn()).isEqualTo(messages);
@@ -95,8 +96,8 @@ class QueueCrashTest {
              SharedMemory raw = SharedMemory.open(name);
              QueueTesting.Group children = new QueueTesting.Group()) {
             consumer.setStuckTimeout(STUCK);
-            ChildJvm claimer = children.start("claim-hold", name, "3000");
-            QueueTesting.lineStartingWith(claimer, "CLAIMED", QueueTesting.STARTUP);
+            ChildJvm claimer = children.launch("claim-hold", name, "3000");
+            Waits.lineStartingWith(claimer, "CLAIMED", Waits.STARTUP);
             assertThatThrownBy(() -> intruder.offer(1, MemorySegment.ofArray(new byte[8])))
                     .as("the claimer holds the producer role")
                     .isInstanceOf(IllegalStateException.class)
@@ -105,13 +106,13 @@ class QueueCrashTest {
             assertHeldUpWhileTheClaimerLives(consumer, check, raw.segment());
 
             killAndTime(claimer);
-            ChildJvm producer = children.start("produce", name, "1", Integer.toString(messages), Long.toString(seed),
+            ChildJvm producer = children.launch("produce", name, "1", Integer.toString(messages), Long.toString(seed),
                     "1", Integer.toString(MAX), WaitStrategy.SPIN_THEN_YIELD.name());
-            producer.await("READY", QueueTesting.STARTUP);
+            producer.await("READY", Waits.STARTUP);
             producer.send("GO");
             receiveAll(consumer, check, messages, children);
             assertThat(check.received(1)).isEqualTo(messages);
-            QueueTesting.awaitSuccess(producer, Duration.ofSeconds(20));
+            Waits.awaitSuccess(producer, Duration.ofSeconds(20));
             QueueCounters c = consumer.counters();
             assertThat(c.skipped()).isEqualTo(1);
             assertThat(c.recordsIn()).isEqualTo(messages);
@@ -128,7 +129,7 @@ class QueueCrashTest {
             throws InterruptedException {
         long start = System.nanoTime();
         long held = 3 * STUCK.toMillis();
-        while (QueueTesting.millisSince(start) < held) {
+        while (Waits.millisSince(start) < held) {
             assertThat(consumer.receive(check, 100, WaitStrategy.PARK, Duration.ofMillis(20))).isZero();
         }
         assertThat(consumer.counters().skipped()).as("a live claimer is slow, not dead").isZero();
@@ -170,19 +171,19 @@ class QueueCrashTest {
         List<SharedMemory> logs = new ArrayList<>();
         try (SharedQueue queue = SharedQueue.create(name, CAPACITY, QueueType.SPSC);
              QueueTesting.Group children = new QueueTesting.Group()) {
-            ChildJvm producer = children.start("produce", name, "0", Integer.toString(messages), Long.toString(seed),
+            ChildJvm producer = children.launch("produce", name, "0", Integer.toString(messages), Long.toString(seed),
                     "1", Integer.toString(MAX), WaitStrategy.PARK.name());
-            producer.await("READY", QueueTesting.STARTUP);
+            producer.await("READY", Waits.STARTUP);
             producer.send("GO");
             for (int i = 0; i <= kills; i++) {
                 SharedMemory log = SharedMemory.create(names.next(), QueueChild.LOG_ENTRIES + 8L * messages);
                 logs.add(log);
-                ChildJvm consumer = children.start("consume-log", name, log.name(), Long.toString(seed), "1",
+                ChildJvm consumer = children.launch("consume-log", name, log.name(), Long.toString(seed), "1",
                         Integer.toString(MAX), Integer.toString(messages - 1), Long.toString(STUCK.toMillis()));
                 MemorySegment entries = log.segment();
                 if (i < kills) {
                     int target = 500 + random.nextInt(4000);
-                    QueueTesting.awaitCondition("consumer " + i + " has handled " + target + " messages",
+                    Waits.awaitCondition("consumer " + i + " has handled " + target + " messages",
                             Duration.ofSeconds(30),
                             () -> QueueTesting.longField(entries, QueueChild.LOG_COUNT) >= target
                                     || !consumer.process().isAlive(),
@@ -190,11 +191,11 @@ class QueueCrashTest {
                     assertThat(consumer.process().isAlive()).as("consumer %d; %s", i, consumer.diagnostics()).isTrue();
                     consumer.kill9();
                 } else {
-                    QueueTesting.lineStartingWith(consumer, "DONE", Duration.ofSeconds(30));
-                    QueueTesting.awaitSuccess(consumer, Duration.ofSeconds(20));
+                    Waits.lineStartingWith(consumer, "DONE", Duration.ofSeconds(30));
+                    Waits.awaitSuccess(consumer, Duration.ofSeconds(20));
                 }
             }
-            QueueTesting.awaitSuccess(producer, Duration.ofSeconds(20));
+            Waits.awaitSuccess(producer, Duration.ofSeconds(20));
 
             int duplicates = 0;
             long expected = 0;
@@ -277,7 +278,7 @@ class QueueCrashTest {
                         got.add(t);
                         assertThat(b.asSlice(o, l).toArray(ValueLayout.JAVA_BYTE)).containsExactly(2, 2);
                     }, 10, WaitStrategy.PARK, Duration.ofMillis(20));
-                    assertThat(QueueTesting.millisSince(start)).as("%d words zeroed", zeroed).isLessThan(5000);
+                    assertThat(Waits.millisSince(start)).as("%d words zeroed", zeroed).isLessThan(5000);
                 }
                 assertThat(got).as("%d words zeroed", zeroed).containsExactly(2);
                 QueueCounters c = successor.counters();
@@ -302,21 +303,21 @@ class QueueCrashTest {
              QueueTesting.Group children = new QueueTesting.Group()) {
             String[] args = {name, null, Long.toString(seed), "1", "512", Integer.toString(before + after - 1),
                     Long.toString(STUCK.toMillis())};
-            ChildJvm first = children.start(consumeLog(args, log1.name()));
-            first.await("READY", QueueTesting.STARTUP);
+            ChildJvm first = children.launch(consumeLog(args, log1.name()));
+            first.await("READY", Waits.STARTUP);
             send(producer, seed, 0, before);
             MemorySegment region = raw.segment();
-            QueueTesting.awaitCondition("the first consumer has all and parks", Duration.ofSeconds(20),
+            Waits.awaitCondition("the first consumer has all and parks", Duration.ofSeconds(20),
                     () -> QueueTesting.longField(log1.segment(), QueueChild.LOG_COUNT) == before
                             && QueueTesting.intField(region, QueueLayout.CONSUMERS_WAITING) > 0,
                     first::diagnostics);
             first.kill9();
 
-            ChildJvm second = children.start(consumeLog(args, log2.name()));
-            second.await("READY", QueueTesting.STARTUP);
+            ChildJvm second = children.launch(consumeLog(args, log2.name()));
+            second.await("READY", Waits.STARTUP);
             send(producer, seed, before, before + after);
             second.await("DONE " + after, Duration.ofSeconds(20));
-            QueueTesting.awaitSuccess(second, Duration.ofSeconds(20));
+            Waits.awaitSuccess(second, Duration.ofSeconds(20));
 
             assertLog(log1.segment(), 0, before);
             assertLog(log2.segment(), before, after);
@@ -362,10 +363,10 @@ class QueueCrashTest {
         String name = names.next();
         try (SharedQueue queue = SharedQueue.create(name, CAPACITY, QueueType.SPSC);
              QueueTesting.Group children = new QueueTesting.Group()) {
-            ChildJvm consumer = children.start("hold-role", name, "consumer");
-            ChildJvm producer = children.start("hold-role", name, "producer");
-            consumer.await("HOLDING", QueueTesting.STARTUP);
-            producer.await("HOLDING", QueueTesting.STARTUP);
+            ChildJvm consumer = children.launch("hold-role", name, "consumer");
+            ChildJvm producer = children.launch("hold-role", name, "producer");
+            consumer.await("HOLDING", Waits.STARTUP);
+            producer.await("HOLDING", Waits.STARTUP);
             assertThatThrownBy(queue::poll).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("already has a consumer: process " + consumer.pid() + "; a SPSC queue has one");
             assertThatThrownBy(() -> queue.offer(new byte[1])).isInstanceOf(IllegalStateException.class)

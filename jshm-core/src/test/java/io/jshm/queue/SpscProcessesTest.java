@@ -1,5 +1,6 @@
 package io.jshm.queue;
 
+import io.jshm.testing.Waits;
 import io.jshm.SharedMemory;
 import io.jshm.testing.ChildJvm;
 import io.jshm.testing.RegionNames;
@@ -38,9 +39,9 @@ class SpscProcessesTest {
         long seed = QueueTesting.seed("SpscProcessesTest.producerProcess");
         try (SharedQueue queue = SharedQueue.create(name, CAPACITY, QueueType.SPSC);
              QueueTesting.Group children = new QueueTesting.Group()) {
-            ChildJvm producer = children.start("produce", name, "0", Integer.toString(MESSAGES), Long.toString(seed),
+            ChildJvm producer = children.launch("produce", name, "0", Integer.toString(MESSAGES), Long.toString(seed),
                     "1", Integer.toString(MAX), WaitStrategy.PARK.name());
-            producer.await("READY", QueueTesting.STARTUP);
+            producer.await("READY", Waits.STARTUP);
             long start = System.nanoTime();
             producer.send("GO");
             StreamCheck check = new StreamCheck(1, seed, 1, MAX);
@@ -51,8 +52,8 @@ class SpscProcessesTest {
                     assertThat(System.nanoTime() - deadline).as("%s; %s", check, queue.counters()).isNegative();
                 }
             }
-            long millis = QueueTesting.millisSince(start);
-            QueueTesting.awaitSuccess(producer, Duration.ofSeconds(20));
+            long millis = Waits.millisSince(start);
+            Waits.awaitSuccess(producer, Duration.ofSeconds(20));
             assertThat(queue.poll()).as("nothing after the last message").isNull();
             QueueCounters c = queue.counters();
             System.out.printf("[spsc producer process] %d messages, %d payload bytes, %d ring laps in %d ms%n", check.total,
@@ -71,9 +72,9 @@ class SpscProcessesTest {
              SharedMemory log = SharedMemory.create(logName, QueueChild.LOG_ENTRIES + 8L * MESSAGES);
              QueueTesting.Group children = new QueueTesting.Group();
              Arena arena = Arena.ofConfined()) {
-            ChildJvm consumer = children.start("consume-log", name, logName, Long.toString(seed), "1",
+            ChildJvm consumer = children.launch("consume-log", name, logName, Long.toString(seed), "1",
                     Integer.toString(MAX), Integer.toString(MESSAGES - 1), "1000");
-            consumer.await("READY", QueueTesting.STARTUP);
+            consumer.await("READY", Waits.STARTUP);
             long start = System.nanoTime();
             MemorySegment buffer = arena.allocate(MAX, 8);
             for (int seq = 0; seq < MESSAGES; seq++) {
@@ -86,8 +87,8 @@ class SpscProcessesTest {
                 }
             }
             consumer.await("DONE " + MESSAGES, Duration.ofSeconds(30));
-            long millis = QueueTesting.millisSince(start);
-            QueueTesting.awaitSuccess(consumer, Duration.ofSeconds(20));
+            long millis = Waits.millisSince(start);
+            Waits.awaitSuccess(consumer, Duration.ofSeconds(20));
             MemorySegment entries = log.segment();
             assertThat(QueueTesting.longField(entries, QueueChild.LOG_COUNT)).isEqualTo(MESSAGES);
             for (int i = 0; i < MESSAGES; i++) {

@@ -1,5 +1,6 @@
 package io.jshm.sync;
 
+import io.jshm.testing.Waits;
 import io.jshm.SharedMemory;
 import io.jshm.testing.RegionNames;
 import org.junit.jupiter.api.Test;
@@ -185,7 +186,7 @@ class AtomicsTest {
         try (SharedMemory shm = SharedMemory.create(name, SIZE);
              Children children = Children.start(processes, i -> new String[] {
                      "atomics-add", name, "256", Integer.toString(iterations)})) {
-            children.awaitAll("READY", Children.STARTUP);
+            children.awaitAll("READY", Waits.STARTUP);
             children.sendAll("GO");
             children.awaitAll("DONE", Duration.ofSeconds(40));
             children.awaitExit(Duration.ofSeconds(10));

@@ -1,5 +1,6 @@
 package io.jshm.sync;
 
+import io.jshm.testing.Waits;
 import io.jshm.CorruptRegionException;
 import io.jshm.JshmException;
 import io.jshm.SharedMemory;
@@ -306,7 +307,7 @@ class BadInputTest {
                     .isInstanceOf(CorruptRegionException.class)
                     .hasMessageContaining("region '" + zeroed + "'")
                     .hasMessageContaining("not initialised");
-            long millis = Children.millisSince(start);
+            long millis = Waits.millisSince(start);
             assertThat(millis).as("waits for a creator, then gives up")
                     .isGreaterThanOrEqualTo(Placement.INIT_TIMEOUT.toMillis())
                     .isLessThan(Placement.INIT_TIMEOUT.plus(Duration.ofSeconds(3)).toMillis());

@@ -1,5 +1,6 @@
 package io.jshm.sync;
 
+import io.jshm.testing.Waits;
 import io.jshm.SharedMemory;
 import io.jshm.testing.ChildJvm;
 import io.jshm.testing.RegionNames;
@@ -37,7 +38,7 @@ class MutexOwnerDiedTest {
              Children children = new Children()) {
             SharedMutex mutex = SharedMutex.initialize(shm.segment(), 0);
             ChildJvm holder = children.launch("mutex-hold", name, "0");
-            holder.await("LOCKED ACQUIRED", Children.STARTUP);
+            holder.await("LOCKED ACQUIRED", Waits.STARTUP);
 
             assertThat(mutex.ownerPid()).hasValue(holder.pid());
             assertThat(mutex.isOwnerDead()).isFalse();
@@ -72,7 +73,7 @@ class MutexOwnerDiedTest {
              Children children = new Children()) {
             SharedMutex mutex = SharedMutex.initialize(shm.segment(), 0);
             ChildJvm holder = children.launch("mutex-hold", name, "0");
-            holder.await("LOCKED ACQUIRED", Children.STARTUP);
+            holder.await("LOCKED ACQUIRED", Waits.STARTUP);
 
             CompletableFuture<LockResult> waiter = lockUnlockInAnotherThread(mutex);
             awaitSleepers(shm.segment(), 1);
@@ -81,7 +82,7 @@ class MutexOwnerDiedTest {
             long killed = System.nanoTime();
             holder.kill9();
             LockResult result = waiter.get(RECOVERY_BOUND.toMillis(), TimeUnit.MILLISECONDS);
-            long millis = Children.millisSince(killed);
+            long millis = Waits.millisSince(killed);
 
             assertThat(result).isEqualTo(LockResult.OWNER_DIED);
             assertThat(millis).isLessThan(RECOVERY_BOUND.toMillis());
@@ -98,15 +99,15 @@ class MutexOwnerDiedTest {
              Children children = new Children()) {
             SharedMutex mutex = SharedMutex.initialize(shm.segment(), 0);
             ChildJvm holder = children.launch("mutex-hold", name, "0");
-            holder.await("LOCKED ACQUIRED", Children.STARTUP);
+            holder.await("LOCKED ACQUIRED", Waits.STARTUP);
             ChildJvm waiter = children.launch("mutex-lock", name, "0", "30000");
-            waiter.await("READY", Children.STARTUP);
+            waiter.await("READY", Waits.STARTUP);
             awaitSleepers(shm.segment(), 1);
 
             long killed = System.nanoTime();
             holder.kill9();
             String result = waiter.nextLine(RECOVERY_BOUND);
-            long millis = Children.millisSince(killed);
+            long millis = Waits.millisSince(killed);
 
             assertThat(result).isEqualTo("RESULT OWNER_DIED 1");
             assertThat(millis).isLessThan(RECOVERY_BOUND.toMillis());
@@ -132,9 +133,9 @@ class MutexOwnerDiedTest {
              Children children = new Children()) {
             SharedMutex mutex = SharedMutex.initialize(shm.segment(), 0);
             ChildJvm holder = children.launch("mutex-hold", name, "0");
-            holder.await("LOCKED ACQUIRED", Children.STARTUP);
+            holder.await("LOCKED ACQUIRED", Waits.STARTUP);
             ChildJvm child = children.launch("mutex-lock", name, "0", "30000");
-            child.await("READY", Children.STARTUP);
+            child.await("READY", Waits.STARTUP);
             CompletableFuture<LockResult> thread = lockUnlockInAnotherThread(mutex);
             awaitSleepers(shm.segment(), 2);
 
@@ -178,7 +179,7 @@ class MutexOwnerDiedTest {
 
     /** Waits until {@code count} lockers sleep (or are about to) on the mutex at offset 0. */
     static void awaitSleepers(MemorySegment region, int count) throws InterruptedException {
-        Children.awaitCondition(count + " lockers wait on the mutex", Duration.ofSeconds(20),
+        Waits.awaitCondition(count + " lockers wait on the mutex", Duration.ofSeconds(20),
                 () -> Atomics.getIntVolatile(region, SharedMutex.WAITERS) == count,
                 () -> "(waiters: " + Atomics.getIntVolatile(region, SharedMutex.WAITERS) + ", owner: "
                         + Long.toHexString(Atomics.getLongVolatile(region, SharedMutex.OWNER)) + ")");

@@ -1,5 +1,6 @@
 package io.jshm.sync;
 
+import io.jshm.testing.Waits;
 import io.jshm.SharedMemory;
 import io.jshm.testing.ChildJvm;
 import io.jshm.testing.RegionNames;
@@ -59,7 +60,7 @@ class MutexOwnershipTest {
             assertThat(mutex.lock()).isEqualTo(LockResult.ACQUIRED);
             try (Children children = new Children()) {
                 ChildJvm child = children.launch("mutex-unlock", name, "0");
-                assertThat(child.nextLine(Children.STARTUP)).isEqualTo("THREW java.lang.IllegalMonitorStateException");
+                assertThat(child.nextLine(Waits.STARTUP)).isEqualTo("THREW java.lang.IllegalMonitorStateException");
                 assertThat(child.waitFor(Duration.ofSeconds(10))).isZero();
             }
             assertThat(mutex.isHeldByCurrentThread()).isTrue();

@@ -1,5 +1,6 @@
 package io.jshm.sync;
 
+import io.jshm.testing.Waits;
 import io.jshm.SharedMemory;
 import io.jshm.testing.ChildJvm;
 import io.jshm.testing.RegionNames;
@@ -47,13 +48,13 @@ class MutexTakeOverTest {
              Children children = new Children()) {
             SharedMutex mutex = SharedMutex.initialize(shm.segment(), 0);
             ChildJvm holder = children.launch("mutex-hold", name, "0");
-            holder.await("LOCKED ACQUIRED", Children.STARTUP);
+            holder.await("LOCKED ACQUIRED", Waits.STARTUP);
             ChildJvm recoverer = children.launchWith(
                     List.of("-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:0"),
                     "mutex-lock", name, "0", "30000");
-            Matcher listening = LISTENING.matcher(recoverer.nextLine(Children.STARTUP));
+            Matcher listening = LISTENING.matcher(recoverer.nextLine(Waits.STARTUP));
             assertThat(listening.find()).as("the debug agent says where it listens").isTrue();
-            recoverer.await("READY", Children.STARTUP);
+            recoverer.await("READY", Waits.STARTUP);
             MutexOwnerDiedTest.awaitSleepers(shm.segment(), 1);
 
             try (Jdb jdb = Jdb.attach(Integer.parseInt(listening.group(1)))) {

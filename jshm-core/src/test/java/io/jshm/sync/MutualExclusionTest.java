@@ -1,5 +1,6 @@
 package io.jshm.sync;
 
+import io.jshm.testing.Waits;
 import io.jshm.SharedMemory;
 import io.jshm.testing.RegionNames;
 import org.junit.jupiter.api.Test;
@@ -63,7 +64,7 @@ class MutualExclusionTest {
     private static void runCounters(String region, String mode) throws InterruptedException {
         try (Children children = Children.start(PROCESSES, i -> new String[] {
                 mode, region, Long.toString(LOCK_AT), Long.toString(COUNTER_AT), Integer.toString(ITERATIONS)})) {
-            children.awaitAll("READY", Children.STARTUP);
+            children.awaitAll("READY", Waits.STARTUP);
             children.sendAll("GO");
             children.awaitAll("DONE", Duration.ofSeconds(40));
             children.awaitExit(Duration.ofSeconds(10));

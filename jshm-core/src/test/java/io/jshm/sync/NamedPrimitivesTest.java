@@ -1,5 +1,6 @@
 package io.jshm.sync;
 
+import io.jshm.testing.Waits;
 import io.jshm.SharedMemory;
 import io.jshm.testing.ChildJvm;
 import io.jshm.testing.RegionNames;
@@ -38,7 +39,7 @@ class NamedPrimitivesTest {
             try (Children children = new Children()) {
                 ChildJvm child = children.launch("named-mutex-count", data, lock, Long.toString(COUNTER_AT),
                         Integer.toString(ITERATIONS));
-                child.await("READY", Children.STARTUP);
+                child.await("READY", Waits.STARTUP);
                 try (SharedMutex mutex = SharedMutex.openOrCreate(lock)) {
                     assertThat(SharedMemory.exists(lock)).isTrue();
                     child.send("GO");
@@ -72,7 +73,7 @@ class NamedPrimitivesTest {
         try (SharedMemory shm = SharedMemory.create(data, 4096);
              Children children = new Children()) {
             ChildJvm child = children.launch("named-mutex-hold", shm.name(), lock);
-            child.await("LOCKED ACQUIRED", Children.STARTUP);
+            child.await("LOCKED ACQUIRED", Waits.STARTUP);
             try (SharedMutex mutex = SharedMutex.openOrCreate(lock)) {
                 assertThat(mutex.ownerPid()).hasValue(child.pid());
                 child.kill9();

@@ -1,5 +1,6 @@
 package io.jshm.sync;
 
+import io.jshm.testing.Waits;
 import io.jshm.CorruptRegionException;
 import io.jshm.SharedMemory;
 import io.jshm.testing.ChildJvm;
@@ -47,9 +48,9 @@ class SeqLockTest {
             try (Children children = new Children()) {
                 ChildJvm writer = children.launch("seq-write", name, Long.toString(SEQLOCK_AT), Long.toString(STOP_AT));
                 ChildJvm reader = children.launch("seq-read", name, Long.toString(SEQLOCK_AT), Long.toString(READS));
-                writer.await("READY", Children.STARTUP);
-                reader.await("READY", Children.STARTUP);
-                Children.awaitCondition("the writer writes", Duration.ofSeconds(10), () -> seqLock.sequence() > 100);
+                writer.await("READY", Waits.STARTUP);
+                reader.await("READY", Waits.STARTUP);
+                Waits.awaitCondition("the writer writes", Duration.ofSeconds(10), () -> seqLock.sequence() > 100);
 
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 CompletableFuture<SeqPayload.Tally> copying = readInThread("copy-reader", () -> {
@@ -134,8 +135,8 @@ class SeqLockTest {
             long deadPid;
             try (Children children = new Children()) {
                 ChildJvm writer = children.launch("seq-write", name, Long.toString(SEQLOCK_AT), Long.toString(STOP_AT));
-                writer.await("READY", Children.STARTUP);
-                Children.awaitCondition("the writer writes", Duration.ofSeconds(10), () -> seqLock.sequence() > 100);
+                writer.await("READY", Waits.STARTUP);
+                Waits.awaitCondition("the writer writes", Duration.ofSeconds(10), () -> seqLock.sequence() > 100);
                 deadPid = writer.pid();
                 writer.kill9();
             }
@@ -154,7 +155,7 @@ class SeqLockTest {
                     .isInstanceOf(CorruptRegionException.class)
                     .hasMessageContaining("pid " + deadPid)
                     .hasMessageContaining("died in the middle of a write");
-            assertThat(Children.millisSince(start)).as("ms to give up on a dead writer").isLessThan(5_000);
+            assertThat(Waits.millisSince(start)).as("ms to give up on a dead writer").isLessThan(5_000);
             assertThatThrownBy(seqLock::readBegin).isInstanceOf(CorruptRegionException.class);
 
             seqLock.write(payload -> SeqPayload.write(payload, 77));

@@ -1,5 +1,6 @@
 package io.jshm.sync;
 
+import io.jshm.testing.Waits;
 import io.jshm.SharedMemory;
 import io.jshm.testing.ChildJvm;
 import io.jshm.testing.RegionNames;
@@ -82,7 +83,7 @@ class SharedEventTest {
     private static Children startWaiters(String region) throws InterruptedException {
         Children children = Children.start(WAITERS, i -> new String[] {"event-wait", region, Long.toString(EVENT_AT)});
         try {
-            children.awaitAll("READY", Children.STARTUP);
+            children.awaitAll("READY", Waits.STARTUP);
             return children;
         } catch (InterruptedException | RuntimeException | Error e) {
             children.close();
@@ -92,7 +93,7 @@ class SharedEventTest {
 
     /** Waits until {@code count} waiters sleep on the event (or are about to). */
     private static void awaitSleepers(MemorySegment region, int count) throws InterruptedException {
-        Children.awaitCondition(count + " processes wait on the event", Duration.ofSeconds(20),
+        Waits.awaitCondition(count + " processes wait on the event", Duration.ofSeconds(20),
                 () -> Atomics.getIntVolatile(region, EVENT_AT + SharedEvent.WAITERS) == count);
     }
 
@@ -104,7 +105,7 @@ class SharedEventTest {
         long deadline = System.nanoTime() + timeout.toNanos();
         do {
             for (ChildJvm child : children) {
-                String line = Children.poll(child, Duration.ofMillis(5));
+                String line = Waits.poll(child, Duration.ofMillis(5));
                 if (line != null) {
                     assertThat(line).as("child %d", child.pid()).isEqualTo("WOKE");
                     return child;

@@ -1,5 +1,6 @@
 package io.jshm.sync;
 
+import io.jshm.testing.Waits;
 import io.jshm.SharedMemory;
 import io.jshm.testing.ChildJvm;
 import io.jshm.testing.RegionNames;
@@ -41,7 +42,7 @@ class TimeoutAndInterruptTest {
              Children children = new Children()) {
             SharedMutex mutex = SharedMutex.initialize(shm.segment(), MUTEX_AT);
             ChildJvm holder = children.launch("mutex-hold", name, Long.toString(MUTEX_AT));
-            holder.await("LOCKED ACQUIRED", Children.STARTUP);
+            holder.await("LOCKED ACQUIRED", Waits.STARTUP);
 
             long start = System.nanoTime();
             LockResult result = mutex.tryLock(TIMEOUT);
@@ -51,7 +52,7 @@ class TimeoutAndInterruptTest {
             start = System.nanoTime();
             assertThat(mutex.tryLock(Duration.ZERO)).isEqualTo(LockResult.NOT_ACQUIRED);
             assertThat(mutex.tryLock(Duration.ofMillis(-5))).isEqualTo(LockResult.NOT_ACQUIRED);
-            assertThat(Children.millisSince(start)).isLessThan(SLACK.toMillis());
+            assertThat(Waits.millisSince(start)).isLessThan(SLACK.toMillis());
             assertThat(mutex.ownerPid()).hasValue(holder.pid());
 
             // Once the holder lets go, a timed lock gets it.
@@ -177,7 +178,7 @@ class TimeoutAndInterruptTest {
     }
 
     private static void assertTookAboutTheTimeout(long startNanos) {
-        long millis = Children.millisSince(startNanos);
+        long millis = Waits.millisSince(startNanos);
         assertThat(millis).as("elapsed ms of a %s ms timeout", TIMEOUT.toMillis())
                 .isGreaterThanOrEqualTo(TIMEOUT.toMillis())
                 .isLessThan(TIMEOUT.plus(SLACK).toMillis());
@@ -207,7 +208,7 @@ class TimeoutAndInterruptTest {
 
         /** Waits until the thread has counted itself among the sleepers of the waiters word at {@code at}. */
         void awaitSleeping(MemorySegment region, long at) throws InterruptedException {
-            Children.awaitCondition("the thread sleeps", Duration.ofSeconds(10),
+            Waits.awaitCondition("the thread sleeps", Duration.ofSeconds(10),
                     () -> Atomics.getIntVolatile(region, at) == 1);
             assertThat(outcome).as("still blocked").isNotDone();
         }
@@ -223,7 +224,7 @@ class TimeoutAndInterruptTest {
             } catch (java.util.concurrent.TimeoutException e) {
                 throw new AssertionError("the interrupted thread did not leave within " + SLACK, e);
             }
-            assertThat(Children.millisSince(start)).as("ms to notice the interrupt").isLessThan(SLACK.toMillis());
+            assertThat(Waits.millisSince(start)).as("ms to notice the interrupt").isLessThan(SLACK.toMillis());
             thread.join(SLACK.toMillis());
             assertThat(thread.isAlive()).isFalse();
         }

@@ -98,6 +98,12 @@ public final class SharedQueue implements AutoCloseable {
     private boolean producer;
     private boolean consumer;
     private long headCache;
+    // What this handle last wrote to fields only its role writes (valid while it holds the role):
+    // kept here so that the hot paths store them without loading them first.
+    private long tailCache;       // SPSC producer: the tail
+    private long recordsInCache;  // SPSC producer: records in
+    private long recordsOutCache; // consumer: records out
+    private long releasedTo = -1; // consumer: the head it last stored (-1: check the header's)
     private long stuckTimeoutNanos = TimeUnit.SECONDS.toNanos(1);
     private long stuckPosition = -1;
     private long stuckSince;
@@ -270,7 +276,9 @@ public final class SharedQueue implements AutoCloseable {
             throw new IllegalArgumentException("message of " + length + " bytes does not fit queue '" + name
                     + "': the largest is " + maxPayload + " bytes (a quarter of its " + capacity + "-byte capacity)");
         }
-        takeRole(PRODUCER_PID, PRODUCER_START, "producer", this.type != QueueType.MPSC);
+        if (!producer && this.type != QueueType.MPSC) {
+            takeRole(PRODUCER_PID, PRODUCER_START, "producer");
+        }
         int recordLength = HEADER + (int) length;
         int aligned = RecordLayout.aligned(recordLength);
         long position = this.type == QueueType.BROADCAST ? reserveBroadcast(aligned) : reserve(aligned);
@@ -348,7 +356,7 @@ public final class SharedQueue implements AutoCloseable {
             if (this.type == QueueType.MPSC) {
                 LONG.getAndAdd(region, RECORDS_IN, 1L);
             } else {
-                LONG.setOpaque(region, RECORDS_IN, (long) LONG.getOpaque(region, RECORDS_IN) + 1);
+                LONG.setOpaque(region, RECORDS_IN, ++recordsInCache); // the only writer: no load
             }
         }
         wakeSleepers(CONSUMERS_PARK, CONSUMERS_WAITING, DATA_SEQUENCE, this.type == QueueType.BROADCAST);
@@ -357,11 +365,12 @@ public final class SharedQueue implements AutoCloseable {
     void abort(long position, int length) {
         long index = position & mask;
         int recordLength = HEADER + length;
-        ring.set(ValueLayout.JAVA_INT, index + TYPE_OFFSET, PADDING_TYPE);
         if (type == QueueType.BROADCAST) {
+            ring.set(ValueLayout.JAVA_INT, index + TYPE_OFFSET, PADDING_TYPE);
             publishBroadcast(position, RecordLayout.aligned(recordLength), false);
         } else {
-            INT.setRelease(ring, index + LENGTH_OFFSET, recordLength); // pairs with getAcquire in pollHead
+            // type and length in one store; pairs with getAcquire in pollHead
+            LONG.setRelease(ring, index + LENGTH_OFFSET, header(recordLength, PADDING_TYPE));
         }
     }
 
@@ -369,7 +378,7 @@ public final class SharedQueue implements AutoCloseable {
     private long reserve(int aligned) {
         boolean many = type == QueueType.MPSC;
         while (true) {
-            long tail = many ? (long) LONG.getVolatile(region, TAIL) : (long) LONG.getOpaque(region, TAIL);
+            long tail = many ? (long) LONG.getVolatile(region, TAIL) : tailCache; // SPSC: the only writer
             long index = tail & mask;
             long padding = aligned > capacity - index ? capacity - index : 0;
             long end = tail + padding + aligned;
@@ -385,10 +394,11 @@ public final class SharedQueue implements AutoCloseable {
                 }
             } else {
                 LONG.setRelease(region, TAIL, end);
+                tailCache = end;
             }
             if (padding > 0) {
-                ring.set(ValueLayout.JAVA_INT, index + TYPE_OFFSET, PADDING_TYPE);
-                INT.setRelease(ring, index + LENGTH_OFFSET, (int) padding); // pairs with getAcquire in pollHead
+                // type and length in one store; pairs with getAcquire in pollHead
+                LONG.setRelease(ring, index + LENGTH_OFFSET, header((int) padding, PADDING_TYPE));
             }
             return tail + padding;
         }
@@ -442,8 +452,10 @@ public final class SharedQueue implements AutoCloseable {
         if (type == QueueType.BROADCAST) {
             return pollBroadcast(handler, limit);
         }
-        takeRole(CONSUMER_PID, CONSUMER_START, "consumer", true);
-        return pollHead(handler, limit);
+        if (!consumer) {
+            takeRole(CONSUMER_PID, CONSUMER_START, "consumer");
+        }
+        return pollHead(handler, limit, false);
     }
 
     /** {@return the next message's bytes (type dropped), or null if the queue is empty} */
@@ -469,7 +481,9 @@ public final class SharedQueue implements AutoCloseable {
             if (type == QueueType.BROADCAST) {
                 n = pollBroadcast(handler, limit);
             } else {
-                takeRole(CONSUMER_PID, CONSUMER_START, "consumer", true);
+                if (!consumer) {
+                    takeRole(CONSUMER_PID, CONSUMER_START, "consumer");
+                }
                 // before yielding or sleeping, look for a stuck record too
                 n = pollHead(handler, limit, wait != WaitStrategy.BUSY_SPIN && idle >= Waiting.SPINS);
             }
@@ -483,19 +497,10 @@ public final class SharedQueue implements AutoCloseable {
         }
     }
 
-    private int pollHead(MessageHandler handler, int limit) {
-        return pollHead(handler, limit, false);
-    }
-
     private int pollHead(MessageHandler handler, int limit, boolean checkStuckNow) {
         long head = (long) LONG.getOpaque(region, HEAD); // written only by the consumer: us
-        if (head < 0 || (head & (RecordLayout.ALIGNMENT - 1)) != 0) {
-            throw corrupt(name, "consumer position " + head + " is negative or not a multiple of "
-                    + RecordLayout.ALIGNMENT + "; the consumer stops here");
-        }
-        long pending = (long) LONG.getOpaque(region, RELEASE_END);
-        if (pending > head) {
-            head = finishRelease(head, pending); // a consumer died while it released a batch
+        if (head != releasedTo) {
+            head = checkHead(head); // not what we stored last: taken over, or damaged
         }
         long start = head;
         int count = 0;
@@ -508,8 +513,10 @@ public final class SharedQueue implements AutoCloseable {
                     start = head;
                 }
                 long index = head & mask;
-                int length = (int) INT.getAcquire(ring, index + LENGTH_OFFSET); // pairs with setRelease in commit
-                int recordType = ring.get(ValueLayout.JAVA_INT, index + TYPE_OFFSET);
+                // length and type in one load; pairs with setRelease in commit, reserve and abort
+                long header = (long) LONG.getAcquire(ring, index + LENGTH_OFFSET);
+                int length = lengthOf(header);
+                int recordType = typeOf(header);
                 long aligned;
                 if (length > 0) {
                     aligned = RecordLayout.aligned(length);
@@ -519,7 +526,7 @@ public final class SharedQueue implements AutoCloseable {
                         count++;
                         // counted at once (the consumer's own line), so a consumer killed mid-batch
                         // leaves the count right
-                        LONG.setOpaque(region, RECORDS_OUT, (long) LONG.getOpaque(region, RECORDS_OUT) + 1);
+                        LONG.setOpaque(region, RECORDS_OUT, ++recordsOutCache); // the only writer: no load
                     }
                 } else {
                     // Nothing committed at the head. Looking further (the tail, the clock) costs a
@@ -545,6 +552,24 @@ public final class SharedQueue implements AutoCloseable {
     }
 
     /**
+     * Checks a head that is not the one this handle stored last (it has just taken the role, or a
+     * peer damaged the header), and finishes a release that a dead predecessor began.
+     * {@return the head to read from}
+     */
+    private long checkHead(long head) {
+        if (head < 0 || (head & (RecordLayout.ALIGNMENT - 1)) != 0) {
+            throw corrupt(name, "consumer position " + head + " is negative or not a multiple of "
+                    + RecordLayout.ALIGNMENT + "; the consumer stops here");
+        }
+        long pending = (long) LONG.getOpaque(region, RELEASE_END);
+        if (pending > head) {
+            head = finishRelease(head, pending); // a consumer died while it released a batch
+        }
+        releasedTo = head;
+        return head;
+    }
+
+    /**
      * Hands {@code [start, end)}, whose records are all retired, back to the producers: zeroes it
      * in one go, then moves the head once (as Agrona does per read), so that producers waiting for
      * room refresh their view of the head once per batch, not once per record.
@@ -554,6 +579,7 @@ public final class SharedQueue implements AutoCloseable {
         VarHandle.storeStoreFence();
         zero(start, end);
         LONG.setRelease(region, HEAD, end); // the zeroes before the head; pairs with getAcquire in reserve
+        releasedTo = end;
         wakeSleepers(PRODUCERS_PARK, PRODUCERS_WAITING, SPACE_SEQUENCE, true);
     }
 
@@ -654,10 +680,23 @@ public final class SharedQueue implements AutoCloseable {
         LONG.setOpaque(ring, index + LENGTH_OFFSET, header((int) length, PADDING_TYPE)); // both halves at once
     }
 
+    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+
+    /** {@return a record header as one 8-byte word in native order: length at offset 0, type at 4} */
     private static long header(int length, int type) {
-        return ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN
+        return LITTLE_ENDIAN
                 ? (long) type << 32 | length & 0xFFFF_FFFFL
                 : (long) length << 32 | type & 0xFFFF_FFFFL;
+    }
+
+    /** {@return the length half of a header word} */
+    private static int lengthOf(long header) {
+        return (int) (LITTLE_ENDIAN ? header : header >>> 32);
+    }
+
+    /** {@return the type half of a header word} */
+    private static int typeOf(long header) {
+        return (int) (LITTLE_ENDIAN ? header >>> 32 : header);
     }
 
     private int pollBroadcast(MessageHandler handler, int limit) {
@@ -823,11 +862,8 @@ public final class SharedQueue implements AutoCloseable {
 
     // ------------------------------------------------------------------ roles, counters, close
 
-    private void takeRole(long pidOffset, long startOffset, String role, boolean exclusive) {
-        boolean mine = pidOffset == PRODUCER_PID ? producer : consumer;
-        if (mine || !exclusive) {
-            return;
-        }
+    /** Takes the exclusive role whose holder word is at {@code pidOffset}; called while this handle has not. */
+    private void takeRole(long pidOffset, long startOffset, String role) {
         while (true) {
             long holder = (long) LONG.getVolatile(region, pidOffset);
             if (holder == token) {
@@ -854,8 +890,12 @@ public final class SharedQueue implements AutoCloseable {
             }
         }
         if (pidOffset == PRODUCER_PID) {
+            tailCache = (long) LONG.getVolatile(region, TAIL);
+            recordsInCache = (long) LONG.getVolatile(region, RECORDS_IN);
             producer = true;
         } else {
+            recordsOutCache = (long) LONG.getVolatile(region, RECORDS_OUT);
+            releasedTo = -1;
             consumer = true;
         }
     }

@@ -83,6 +83,12 @@ public final class SharedQueue implements AutoCloseable {
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private static final Duration INIT_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * A poller that finds nothing looks past the head (the tail, the clock: a cache miss on the
+     * producers' line, which the producer then takes back) once in this many polls, plus one: rare
+     * for a busy poller, often enough for one that sleeps a millisecond between polls.
+     */
+    private static final int STUCK_CHECK_EVERY = (1 << 10) - 1;
 
     private final String name;
     private final SharedMemory shm;
@@ -529,10 +535,9 @@ public final class SharedQueue implements AutoCloseable {
                         LONG.setOpaque(region, RECORDS_OUT, ++recordsOutCache); // the only writer: no load
                     }
                 } else {
-                    // Nothing committed at the head. Looking further (the tail, the clock) costs a
-                    // cache miss on the producers' line, so a busy poller does it only now and then;
-                    // receive() does it before every sleep.
-                    if (!checkStuckNow && (++emptyPolls & 1023) != 0) {
+                    // Nothing committed at the head: look further only now and then (see
+                    // STUCK_CHECK_EVERY); receive() does it before every sleep.
+                    if (!checkStuckNow && (++emptyPolls & STUCK_CHECK_EVERY) != 0) {
                         break;
                     }
                     aligned = stuckRecord(head, index, length, recordType);

@@ -36,7 +36,8 @@ import java.lang.invoke.VarHandle;
  *  +===============================================================+
  *  | wait line: producers park flag, producers waiting, space      |  384
  *  | sequence (futex word), consumers park flag, consumers         |
- *  | waiting, data sequence (futex word)                           |
+ *  | waiting, data sequence (futex word), producers' and           |
+ *  | consumers' arrivals (sleeps begun)                            |
  *  +===============================================================+
  *  | broadcast line: lapped, lost (summed over consumers)          |  512
  *  +===============================================================+
@@ -88,6 +89,12 @@ final class QueueLayout {
     static final long CONSUMERS_PARK = 396;
     static final long CONSUMERS_WAITING = 400;
     static final long DATA_SEQUENCE = 404;
+    static final long PRODUCERS_ARRIVALS = 408;
+    static final long CONSUMERS_ARRIVALS = 420;
+    /** From a side's park flag to its count of sleepers, its futex word and its arrivals (same for both sides). */
+    static final long WAITING_FROM_PARK = 4;
+    static final long SEQUENCE_FROM_PARK = 8;
+    static final long ARRIVALS_FROM_PARK = 24;
 
     // broadcast line: summed over consumers, written when one is lapped
     static final long LAPPED = 512;

@@ -110,6 +110,9 @@ public final class SharedQueue implements AutoCloseable {
     private long recordsInCache;  // SPSC producer: records in
     private long recordsOutCache; // consumer: records out
     private long releasedTo = -1; // consumer: the head it last stored (-1: check the header's)
+    // Each side's (sleepers << 32 | arrivals) as this handle's last wake of it found them.
+    private long consumersAtLastWake = -1;
+    private long producersAtLastWake = -1;
     private long stuckTimeoutNanos = TimeUnit.SECONDS.toNanos(1);
     private long stuckPosition = -1;
     private long stuckSince;
@@ -347,7 +350,7 @@ public final class SharedQueue implements AutoCloseable {
             if (Waiting.expired(deadline)) {
                 return false;
             }
-            idle(wait, idle, deadline, PRODUCERS_PARK, PRODUCERS_WAITING, SPACE_SEQUENCE, () -> hasSpace(needed));
+            idle(wait, idle, deadline, PRODUCERS_PARK, () -> hasSpace(needed));
         }
     }
 
@@ -365,7 +368,7 @@ public final class SharedQueue implements AutoCloseable {
                 LONG.setOpaque(region, RECORDS_IN, ++recordsInCache); // the only writer: no load
             }
         }
-        wakeSleepers(CONSUMERS_PARK, CONSUMERS_WAITING, DATA_SEQUENCE, this.type == QueueType.BROADCAST);
+        wakeSleepers(CONSUMERS_PARK, this.type == QueueType.BROADCAST);
     }
 
     void abort(long position, int length) {
@@ -499,7 +502,7 @@ public final class SharedQueue implements AutoCloseable {
             if (Waiting.expired(deadline)) {
                 return 0;
             }
-            idle(wait, idle, deadline, CONSUMERS_PARK, CONSUMERS_WAITING, DATA_SEQUENCE, this::hasDataHint);
+            idle(wait, idle, deadline, CONSUMERS_PARK, this::hasDataHint);
         }
     }
 
@@ -585,7 +588,7 @@ public final class SharedQueue implements AutoCloseable {
         zero(start, end);
         LONG.setRelease(region, HEAD, end); // the zeroes before the head; pairs with getAcquire in reserve
         releasedTo = end;
-        wakeSleepers(PRODUCERS_PARK, PRODUCERS_WAITING, SPACE_SEQUENCE, true);
+        wakeSleepers(PRODUCERS_PARK, true);
     }
 
     /** Zeroes the ring from position {@code start} to {@code end} (at most a ring), in one or two fills. */
@@ -826,7 +829,12 @@ public final class SharedQueue implements AutoCloseable {
 
     // ------------------------------------------------------------------ waiting
 
-    private void idle(WaitStrategy wait, int idle, long deadline, long parkFlag, long waiting, long sequence,
+    /**
+     * One step of waiting for one side ({@code parkFlag}: {@link QueueLayout#PRODUCERS_PARK} or
+     * {@link QueueLayout#CONSUMERS_PARK}): spin, yield, or sleep one slice on the side's futex word
+     * unless {@code ready} already holds.
+     */
+    private void idle(WaitStrategy wait, int idle, long deadline, long parkFlag,
                       java.util.function.BooleanSupplier ready) throws InterruptedException {
         if (Thread.interrupted()) {
             throw new InterruptedException();
@@ -842,6 +850,9 @@ public final class SharedQueue implements AutoCloseable {
         if ((int) INT.getOpaque(region, parkFlag) == 0) {
             INT.setVolatile(region, parkFlag, 1); // from now on the other side checks for sleepers
         }
+        long waiting = parkFlag + WAITING_FROM_PARK;
+        long sequence = parkFlag + SEQUENCE_FROM_PARK;
+        INT.getAndAdd(region, parkFlag + ARRIVALS_FROM_PARK, 1); // before the count: see wakeSleepers
         INT.getAndAdd(region, waiting, 1);
         try {
             int seq = (int) INT.getVolatile(region, sequence);
@@ -853,16 +864,39 @@ public final class SharedQueue implements AutoCloseable {
         }
     }
 
-    /** Wakes the other side's sleepers, if it ever parks; no system call otherwise. */
-    private void wakeSleepers(long parkFlag, long waiting, long sequence, boolean all) {
+    /**
+     * Wakes the sleepers of one side ({@code parkFlag}, as in {@link #idle}) if that side ever parks;
+     * no system call otherwise.
+     *
+     * <p>A sleeper killed in its sleep leaves the side's count of sleepers raised for good, which
+     * would cost a system call on every publication. So a wake happens only if the count or the
+     * side's arrivals (incremented before the count by every sleep) changed since this handle's
+     * last wake: when both are as they were then, nobody has started to sleep since, and those
+     * that slept then have been woken (or are dead). A live sleeper re-arrives at least every
+     * {@link Waiting#SLICE_NANOS}, so it is never passed over.
+     */
+    private void wakeSleepers(long parkFlag, boolean all) {
         if ((int) INT.getOpaque(region, parkFlag) == 0) {
             return;
         }
         VarHandle.fullFence(); // our publication before reading their count (they count, then re-check)
-        if ((int) INT.getOpaque(region, waiting) != 0) {
-            INT.getAndAdd(region, sequence, 1);
-            Waiting.wake(region, sequence, all ? Integer.MAX_VALUE : 1);
+        int waiters = (int) INT.getOpaque(region, parkFlag + WAITING_FROM_PARK);
+        if (waiters == 0) {
+            return;
         }
+        long seen = (long) waiters << 32 | (int) INT.getOpaque(region, parkFlag + ARRIVALS_FROM_PARK) & 0xFFFF_FFFFL;
+        boolean consumers = parkFlag == CONSUMERS_PARK;
+        if (seen == (consumers ? consumersAtLastWake : producersAtLastWake)) {
+            return;
+        }
+        if (consumers) {
+            consumersAtLastWake = seen;
+        } else {
+            producersAtLastWake = seen;
+        }
+        long sequence = parkFlag + SEQUENCE_FROM_PARK;
+        INT.getAndAdd(region, sequence, 1);
+        Waiting.wake(region, sequence, all ? Integer.MAX_VALUE : 1);
     }
 
     // ------------------------------------------------------------------ roles, counters, close

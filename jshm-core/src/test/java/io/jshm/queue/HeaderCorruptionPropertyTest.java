@@ -82,6 +82,8 @@ class HeaderCorruptionPropertyTest {
                 new Field("consumers park", QueueLayout.CONSUMERS_PARK, 4),
                 new Field("consumers waiting", QueueLayout.CONSUMERS_WAITING, 4),
                 new Field("data sequence", QueueLayout.DATA_SEQUENCE, 4),
+                new Field("producers arrivals", QueueLayout.PRODUCERS_ARRIVALS, 4),
+                new Field("consumers arrivals", QueueLayout.CONSUMERS_ARRIVALS, 4),
                 new Field("lapped", QueueLayout.LAPPED, 8),
                 new Field("lost", QueueLayout.LOST, 8)));
         for (long at = 32; at < 128; at += 8) {

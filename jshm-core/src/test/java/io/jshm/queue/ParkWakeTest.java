@@ -12,6 +12,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -86,6 +88,65 @@ class ParkWakeTest {
             assertThat(consumer.receive((t, b, o, l) -> type[0] = t, 1, WaitStrategy.PARK, PROMPTLY)).isEqualTo(1);
             assertThat(type[0]).isEqualTo(queued);
             Waits.awaitSuccess(producer, Duration.ofSeconds(10));
+        }
+    }
+
+    /**
+     * An MPSC producer process killed while asleep in {@code send} leaves the producers' count of
+     * sleepers raised for good. The consumer then wakes (a system call) once, not on every release
+     * after it; and a live producer that goes to sleep later is still woken at once.
+     */
+    @Test
+    @Timeout(30)
+    void aProducerKilledAsleepCostsTheConsumerOneWakeAndALaterSleeperIsStillWoken() throws Exception {
+        String name = names.next();
+        try (SharedQueue consumer = SharedQueue.create(name, CAPACITY, QueueType.MPSC);
+             SharedQueue producer = SharedQueue.open(name);
+             SharedMemory raw = SharedMemory.open(name);
+             QueueTesting.Group children = new QueueTesting.Group()) {
+            MemorySegment region = raw.segment();
+            ChildJvm doomed = children.launch("park-send", name, "1000");
+            Waits.lineStartingWith(doomed, "FULL", Waits.STARTUP);
+            Waits.awaitCondition("the producer sleeps", Duration.ofSeconds(10),
+                    () -> QueueTesting.intField(region, QueueLayout.PRODUCERS_WAITING) > 0, doomed::diagnostics);
+            doomed.kill9();
+            assertThat(QueueTesting.intField(region, QueueLayout.PRODUCERS_WAITING))
+                    .as("the dead sleeper's count stays").isEqualTo(1);
+
+            int before = QueueTesting.intField(region, QueueLayout.SPACE_SEQUENCE);
+            consumer.poll((t, b, o, l) -> { }, Integer.MAX_VALUE);
+            MemorySegment small = MemorySegment.ofArray(new byte[16]);
+            for (int i = 0; i < 200; i++) { // 200 releases
+                assertThat(producer.offer(i, small)).isTrue();
+                assertThat(consumer.poll((t, b, o, l) -> { }, 1)).isEqualTo(1);
+            }
+            assertThat(QueueTesting.intField(region, QueueLayout.SPACE_SEQUENCE) - before)
+                    .as("wakes for a sleeper that is dead").isEqualTo(1);
+
+            // A live producer (a thread of this test) fills the queue and sleeps in send.
+            MemorySegment big = MemorySegment.ofArray(new byte[1000]);
+            int queued = 0;
+            while (producer.offer(queued, big)) {
+                queued++;
+            }
+            int arrivals = QueueTesting.intField(region, QueueLayout.PRODUCERS_ARRIVALS);
+            CompletableFuture<Boolean> sending = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return producer.send(999, big, WaitStrategy.PARK, Duration.ofSeconds(10));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Waits.awaitCondition("the live producer sleeps", Duration.ofSeconds(10),
+                    () -> QueueTesting.intField(region, QueueLayout.PRODUCERS_ARRIVALS) != arrivals);
+            int sequence = QueueTesting.intField(region, QueueLayout.SPACE_SEQUENCE);
+            long start = System.nanoTime();
+            assertThat(consumer.poll((t, b, o, l) -> { }, queued)).isEqualTo(queued);
+            assertThat(QueueTesting.intField(region, QueueLayout.SPACE_SEQUENCE))
+                    .as("the consumer woke the live sleeper").isNotEqualTo(sequence);
+            assertThat(sending.get(PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+            System.out.printf("[park] live producer woke %d ms after the drain, beside a dead sleeper%n",
+                    Waits.millisSince(start));
         }
     }
 }

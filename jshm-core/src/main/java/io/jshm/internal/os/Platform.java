@@ -83,8 +83,11 @@ public interface Platform {
             if (os.contains("linux")) {
                 return new LinuxPlatform();
             }
+            if (os.startsWith("windows")) {
+                return WindowsPlatform.system();
+            }
             throw new UnsupportedOperationException("jshm does not support " + System.getProperty("os.name")
-                    + " yet: Linux is supported; macOS and Windows backends are planned");
+                    + " yet: Linux and Windows are supported; a macOS backend is planned");
         }
     }
 }

@@ -28,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * What every {@link Platform} must do, whatever the OS: one suite, run against each backend by a
- * subclass ({@code LinuxPlatformContractTest}, {@code WindowsPlatformContractTest} through the
- * fake kernel32). Where the platforms differ by design (a persistent named region, removing a
+ * subclass ({@code LinuxPlatformContractTest}; {@code WindowsPlatformContractTest} through the
+ * fake kernel32 on Linux; {@code NativeWindowsPlatformContractTest} on real Windows). Where the platforms differ by design (a persistent named region, removing a
  * name), the subclass says which behaviour it has and the suite checks that one.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -384,7 +384,9 @@ abstract class PlatformContract {
         assertThat(platform().processStartTime(0)).isZero();
         assertThat(platform().processStartTime(-5)).isZero();
         long pid;
-        try (ExternalProcess child = ExternalProcess.start(List.of("sleep", "60"))) {
+        List<String> sleeper = System.getProperty("os.name").startsWith("Windows")
+                ? List.of("ping", "-n", "60", "127.0.0.1") : List.of("sleep", "60");
+        try (ExternalProcess child = ExternalProcess.start(sleeper)) {
             pid = child.pid();
             assertThat(platform().processStartTime(pid)).isNotZero();
         } // killed (SIGKILL) and reaped

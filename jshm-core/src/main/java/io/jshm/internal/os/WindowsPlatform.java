@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
@@ -36,6 +38,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * the size as a little-endian 8-byte integer, and every jshm handle holds it open too. An opener
  * that finds no record (the region was made by another program) takes the page-rounded size of a
  * whole view ({@code VirtualQuery}); a record larger than that view is refused as corrupt.
+ *
+ * <p>Thread-safe: the Win32 bindings are immutable and the table of views is concurrent.
  */
 final class WindowsPlatform implements Platform {
 
@@ -46,6 +50,7 @@ final class WindowsPlatform implements Platform {
 
     private final Win32 win32;
     private final String namespace;
+    private final long pageSize;
     private final long granularity;
     private final WindowsWaits waits;
 
@@ -59,7 +64,9 @@ final class WindowsPlatform implements Platform {
     WindowsPlatform(Linker linker, SymbolLookup lookup, LastError lastError, boolean global) {
         this.win32 = new Win32(linker, lookup, lastError);
         this.namespace = global ? "Global\\" : "Local\\";
-        this.granularity = win32.pageSizeAndGranularity()[1];
+        long[] system = win32.pageSizeAndGranularity();
+        this.pageSize = system[0];
+        this.granularity = system[1];
         this.waits = new WindowsWaits(win32, namespace);
     }
 
@@ -375,7 +382,7 @@ final class WindowsPlatform implements Platform {
     }
 
     /** Runs a create, adding to a refusal in {@code Global\} that it needs the privilege. */
-    private <T> T privileged(java.util.function.Supplier<T> create) {
+    private <T> T privileged(Supplier<T> create) {
         try {
             return create.get();
         } catch (OsException e) {
@@ -442,8 +449,8 @@ final class WindowsPlatform implements Platform {
                     offset, length, target.display());
             if (populate) {
                 MemorySegment view = MemorySegment.ofAddress(address).reinterpret(length);
-                for (long at = 0; at < length; at += 4096) {
-                    view.get(java.lang.foreign.ValueLayout.JAVA_BYTE, at); // touch each page once
+                for (long at = 0; at < length; at += pageSize) {
+                    view.get(JAVA_BYTE, at); // touch each page once: Windows has no MAP_POPULATE
                 }
             }
             waits.register(address, length, waitKey, offset);

@@ -73,6 +73,8 @@ static struct handle_slot handles[MAX_HANDLES];
 static struct view views[MAX_VIEWS];
 static struct object *named;
 static int global_privilege;
+static int sleepers; /* threads blocked in WaitForSingleObject on a semaphore now */
+static int woken;    /* waits on a semaphore that blocked and then ended by a release */
 static __thread DWORD last_error_of_thread;
 
 /*
@@ -94,6 +96,21 @@ WINAPI void SetLastError(DWORD code) { last_error = code; }
 
 /* Test control: whether this process may create objects in Global\ (SeCreateGlobalPrivilege). */
 WINAPI void FakeWin32SetGlobalPrivilege(int held) { global_privilege = held; }
+
+/* Test observation: threads asleep on a semaphore now, and blocked waits a release has ended. */
+WINAPI int FakeWin32Sleepers(void) {
+    pthread_mutex_lock(&lock);
+    int n = sleepers;
+    pthread_mutex_unlock(&lock);
+    return n;
+}
+
+WINAPI int FakeWin32Woken(void) {
+    pthread_mutex_lock(&lock);
+    int n = woken;
+    pthread_mutex_unlock(&lock);
+    return n;
+}
 
 /* Test control: how many objects are alive (a leak check). */
 WINAPI int FakeWin32LiveObjects(void) {
@@ -794,6 +811,7 @@ WINAPI DWORD WaitForSingleObject(HANDLE handle, DWORD millis) {
     struct object *o = s->object;
     o->refs++; /* held while waiting, even if the handle is closed meanwhile */
     DWORD result = WAIT_OBJECT_0;
+    int blocked = 0;
     while (o->kind == K_SEMAPHORE ? o->count == 0 : running(o)) {
         if (millis == 0) {
             result = WAIT_TIMEOUT;
@@ -813,9 +831,11 @@ WINAPI DWORD WaitForSingleObject(HANDLE handle, DWORD millis) {
             }
             continue;
         }
-        int rc;
-        rc = millis == INFINITE ? pthread_cond_wait(&released, &lock)
+        blocked = 1;
+        sleepers++;
+        int rc = millis == INFINITE ? pthread_cond_wait(&released, &lock)
                 : pthread_cond_timedwait(&released, &lock, &deadline);
+        sleepers--;
         if (rc == ETIMEDOUT && o->count == 0) {
             result = WAIT_TIMEOUT;
             break;
@@ -823,6 +843,7 @@ WINAPI DWORD WaitForSingleObject(HANDLE handle, DWORD millis) {
     }
     if (result == WAIT_OBJECT_0 && o->kind == K_SEMAPHORE) {
         o->count--;
+        woken += blocked;
     }
     release(o);
     pthread_mutex_unlock(&lock);

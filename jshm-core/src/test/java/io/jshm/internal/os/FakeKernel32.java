@@ -46,8 +46,17 @@ final class FakeKernel32 {
         }
     }
 
-    /** {@return the fake's path, building it first if this JVM has not; skips the test without gcc} */
+    /** The system property that gives a child JVM the fake its parent built. */
+    static final String LIBRARY_PROPERTY = "jshm.fake.kernel32";
+
+    /**
+     * {@return the fake's path: the one {@link #LIBRARY_PROPERTY} names, or one built here first if
+     * this JVM has not; skips the test without gcc}
+     */
     static synchronized Path library() throws IOException, InterruptedException {
+        if (library == null && System.getProperty(LIBRARY_PROPERTY) != null) {
+            library = Path.of(System.getProperty(LIBRARY_PROPERTY));
+        }
         if (library == null) {
             assumeTrue(ExternalProcess.available("gcc", "--version"), "gcc is not available to build the fake kernel32");
             Files.createDirectories(DIR);
@@ -86,6 +95,16 @@ final class FakeKernel32 {
     /** {@return how many handles and views are open in the fake} */
     static int liveObjects() throws Throwable {
         return (int) call("FakeWin32LiveObjects", FunctionDescriptor.of(JAVA_INT)).invokeExact();
+    }
+
+    /** {@return how many threads sleep in the fake's {@code WaitForSingleObject} on a semaphore now} */
+    static int sleepers() throws Throwable {
+        return (int) call("FakeWin32Sleepers", FunctionDescriptor.of(JAVA_INT)).invokeExact();
+    }
+
+    /** {@return how many waits that blocked were ended by a release, so far} */
+    static int woken() throws Throwable {
+        return (int) call("FakeWin32Woken", FunctionDescriptor.of(JAVA_INT)).invokeExact();
     }
 
     /** Grants or withdraws this process's (fake) {@code SeCreateGlobalPrivilege}. */

@@ -32,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * fake kernel32 on Linux; {@code NativeWindowsPlatformContractTest} on real Windows). Where the platforms differ by design (a persistent named region, removing a
  * name), the subclass says which behaviour it has and the suite checks that one.
  */
+@SuppressWarnings("try") // resources held open for their scope; closes that may be interrupted
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 abstract class PlatformContract {
 

@@ -19,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Windows backend: a child JVM whose {@code Platform.current()} is that backend over the fake
  * kernel32 ({@code -Djshm.platform.factory}) runs {@link WindowsStackChild}.
  */
+@SuppressWarnings("try") // resources held open for their scope; closes that may be interrupted
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class WindowsStackTest {
 

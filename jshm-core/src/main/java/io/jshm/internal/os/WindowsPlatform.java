@@ -376,9 +376,10 @@ final class WindowsPlatform implements Platform {
         }
     }
 
-    private static OsException exists(String name) {
+    /** {@return the "already exists" that {@code CreateFileMappingW} reports with a valid handle} */
+    private OsException exists(String name) {
         return new OsException("CreateFileMappingW", name, WinError.ERROR_ALREADY_EXISTS, ErrorKind.ALREADY_EXISTS,
-                "ERROR_ALREADY_EXISTS (" + WinError.ERROR_ALREADY_EXISTS + ") a region of that name already exists");
+                WinError.describe(WinError.ERROR_ALREADY_EXISTS, win32));
     }
 
     /** Runs a create, adding to a refusal in {@code Global\} that it needs the privilege. */

@@ -70,7 +70,8 @@ class WindowsBackendTest {
                     .isInstanceOfSatisfying(OsException.class, e -> {
                         assertThat(e.kind()).isEqualTo(ErrorKind.ALREADY_EXISTS);
                         assertThat(e.code()).isEqualTo(WinError.ERROR_ALREADY_EXISTS);
-                        assertThat(e.getMessage()).contains("ERROR_ALREADY_EXISTS (183)").contains(name);
+                        assertThat(e.getMessage()).contains("ERROR_ALREADY_EXISTS (183) "
+                                + "Cannot create a file when that file already exists.").contains(name);
                     });
         } finally {
             first.close();

@@ -58,6 +58,8 @@ final class FakeKernel32 {
             library = Path.of(System.getProperty(LIBRARY_PROPERTY));
         }
         if (library == null) {
+            assumeTrue(System.getProperty("os.name", "").startsWith("Linux"),
+                    "the fake kernel32 is built on Linux only (it is made of Linux calls)");
             assumeTrue(ExternalProcess.available("gcc", "--version"), "gcc is not available to build the fake kernel32");
             Files.createDirectories(DIR);
             Path source = copyResource("fake_kernel32.c");

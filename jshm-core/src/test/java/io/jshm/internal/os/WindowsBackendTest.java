@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -190,6 +192,16 @@ class WindowsBackendTest {
         assertThatThrownBy(() -> local.create(new Target.File(dir.resolve("f.bin")), 100, 0600, true, TIMEOUT))
                 .isInstanceOf(OsException.class).hasMessageContaining("UNTIL_LAST_CLOSE is not supported");
         assertThat(dir.resolve("f.bin")).doesNotExist();
+    }
+
+    @Test
+    void onLinuxGetLastErrorCannotBeCapturedSoTheSeamCallsIt() throws Exception {
+        // Why LastError has two forms: captureCallState knows only the host's errno here.
+        assertThatThrownBy(() -> Linker.Option.captureCallState("GetLastError"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("errno");
+        assertThatThrownBy(() -> FakeKernel32.windowsLinker().downcallHandle(FunctionDescriptor.ofVoid(),
+                Linker.Option.captureCallState("GetLastError"))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(LastError.called(FakeKernel32.windowsLinker(), FakeKernel32.lookup()).options()).isEmpty();
     }
 
     @Test

@@ -20,8 +20,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * is built with mingw-w64 and run under Wine against Wine's kernel32, and built with gcc and run
  * against the fake; the two must print the same lines. Skipped, with the reason printed, where
  * {@code x86_64-w64-mingw32-gcc} or Wine is missing (docs/windows.md says how to install them).
- * Wine's prefix is {@code $WINEPREFIX} if set, else {@code target/win32/wine-prefix}, made on
- * first use (which takes Wine some seconds).
+ * Wine's prefix is {@code $WINEPREFIX} if set, else {@code jshm-wine-prefix} in the temporary
+ * directory, made on first use (which takes Wine some seconds) and kept.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class WineComparisonTest {
@@ -45,8 +45,9 @@ class WineComparisonTest {
 
         String prefix = "jshm-probe-" + Long.toString(ThreadLocalRandom.current().nextLong() >>> 16, 36);
         System.out.println("WineComparisonTest: object names start with " + prefix);
+        // Outside target/: a prefix is some 700 MB, made once and kept across clean builds.
         String winePrefix = System.getenv().getOrDefault("WINEPREFIX",
-                FakeKernel32.DIR.resolve("wine-prefix").toString());
+                Path.of(System.getProperty("java.io.tmpdir"), "jshm-wine-prefix").toString());
         List<String> underWine = run(Files.createDirectory(dir.resolve("wine")),
                 "env WINEPREFIX='" + winePrefix + "' WINEDEBUG=-all '" + wine + "' '" + exe + "' " + prefix);
         List<String> onFake = run(Files.createDirectory(dir.resolve("fake")), "'" + linux + "' " + prefix);

@@ -79,12 +79,36 @@ public interface Platform {
         static final Platform CURRENT = select();
 
         private static Platform select() {
+            String factory = System.getProperty("jshm.platform.factory");
+            if (factory != null && !factory.isEmpty()) {
+                return fromFactory(factory);
+            }
             String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
             if (os.contains("linux")) {
                 return new LinuxPlatform();
             }
+            if (os.startsWith("windows")) {
+                return WindowsPlatform.system();
+            }
             throw new UnsupportedOperationException("jshm does not support " + System.getProperty("os.name")
-                    + " yet: Linux is supported; macOS and Windows backends are planned");
+                    + " yet: Linux and Windows are supported; a macOS backend is planned");
+        }
+
+        /**
+         * A backend named by {@code -Djshm.platform.factory=<class>}, a public
+         * {@code Supplier<Platform>} with a public no-argument constructor: how the tests run the
+         * whole library on a backend made for another OS (the Windows one, over a fake kernel32).
+         */
+        @SuppressWarnings("unchecked")
+        private static Platform fromFactory(String className) {
+            try {
+                Object factory = Class.forName(className, true, Platform.class.getClassLoader())
+                        .getConstructor().newInstance();
+                return ((java.util.function.Supplier<Platform>) factory).get();
+            } catch (ReflectiveOperationException | ClassCastException e) {
+                throw new IllegalStateException("jshm.platform.factory=" + className
+                        + " is not a public Supplier<Platform> with a public no-argument constructor", e);
+            }
         }
     }
 }

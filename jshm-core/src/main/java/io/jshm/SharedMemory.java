@@ -1,5 +1,6 @@
 package io.jshm;
 
+import io.jshm.internal.os.Mapper;
 import io.jshm.internal.os.NativeRegion;
 import io.jshm.internal.os.OsException;
 import io.jshm.internal.os.Platform;
@@ -10,6 +11,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -231,7 +233,8 @@ public final class SharedMemory implements AutoCloseable {
      */
     public static List<RegionInfo> list() {
         try {
-            return Platform.current().list().stream().map(SharedMemory::toInfo).toList();
+            Map<String, List<Mapper>> mappers = Platform.current().mappers();
+            return Platform.current().list().stream().map(s -> toInfo(s, mappers)).toList();
         } catch (OsException e) {
             throw Errors.translate("cannot list regions", "*", e);
         }
@@ -510,15 +513,17 @@ public final class SharedMemory implements AutoCloseable {
 
     private static Optional<RegionInfo> stat(Target target) {
         try {
-            return Platform.current().stat(target).map(SharedMemory::toInfo);
+            return Platform.current().stat(target).map(s -> toInfo(s, Platform.current().mappers()));
         } catch (OsException e) {
             throw Errors.translate("cannot inspect region", target.display(), e);
         }
     }
 
-    private static RegionInfo toInfo(RegionStat s) {
+    private static RegionInfo toInfo(RegionStat s, Map<String, List<Mapper>> mappers) {
         return new RegionInfo(s.name(), s.path(), s.size(), s.mode(), s.owner(), s.modified(),
                 s.untilLastClose() ? Lifetime.UNTIL_LAST_CLOSE : Lifetime.PERSISTENT,
-                s.complete(), s.stale(), s.holders());
+                s.complete(), s.stale(), s.holders(), Platform.current().created(s),
+                mappers.getOrDefault(s.path(), List.of()).stream()
+                        .map(m -> new RegionProcess(m.pid(), m.command())).toList());
     }
 }

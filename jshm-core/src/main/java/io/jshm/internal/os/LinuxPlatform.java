@@ -291,6 +291,28 @@ final class LinuxPlatform implements Platform {
         }
     }
 
+    // ---------------------------------------------------------------- observers (LinuxObserver)
+
+    @Override
+    public Observation observe(Target target) {
+        return LinuxObserver.observe(target);
+    }
+
+    @Override
+    public void unobserve(Observation observation) {
+        LinuxObserver.unmap(observation);
+    }
+
+    @Override
+    public Map<String, List<Mapper>> mappers() {
+        return LinuxObserver.mappers();
+    }
+
+    @Override
+    public Instant created(RegionStat stat) {
+        return LinuxObserver.created(stat.path(), stat.modified());
+    }
+
     // ---------------------------------------------------------------- waiting and processes
 
     @Override

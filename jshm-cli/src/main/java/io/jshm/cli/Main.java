@@ -69,6 +69,7 @@ public final class Main {
                 .setErr(err)
                 .setExecutionExceptionHandler(errors)
                 .setParameterExceptionHandler(errors);
+        addExitCodes(commandLine);
         // 'jshm lock NAME cmd -x': everything after the command's name belongs to the command.
         commandLine.getSubcommands().get("lock").setStopAtPositional(true);
         try {
@@ -76,6 +77,18 @@ public final class Main {
         } finally {
             out.flush();
             err.flush();
+        }
+    }
+
+    /** Gives every subcommand's help the exit-code list of the top-level command. */
+    private static void addExitCodes(CommandLine commandLine) {
+        var top = commandLine.getCommandSpec().usageMessage();
+        for (CommandLine sub : commandLine.getSubcommands().values()) {
+            var usage = sub.getCommandSpec().usageMessage();
+            if (usage.exitCodeList().isEmpty()) {
+                usage.exitCodeListHeading(top.exitCodeListHeading()).exitCodeList(top.exitCodeList());
+            }
+            addExitCodes(sub);
         }
     }
 }

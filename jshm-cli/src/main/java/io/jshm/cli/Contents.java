@@ -1,5 +1,6 @@
 package io.jshm.cli;
 
+import io.jshm.InvalidNameException;
 import io.jshm.JshmException;
 import io.jshm.RegionInfo;
 import io.jshm.RegionView;
@@ -34,10 +35,19 @@ record Contents(String kind, QueueState queue, PrimitiveState primitive, String 
         if (info.name().startsWith("sem.") && info.size() == 32) {
             return new Contents("posix-semaphore", null, null, null);
         }
-        try (RegionView view = RegionView.open(Path.of(info.path()))) {
+        try (RegionView view = open(info)) {
             return of(view);
         } catch (JshmException e) {
             return new Contents(UNREADABLE, null, null, e.getMessage());
+        }
+    }
+
+    /** {@return a view by name, or by path for an object whose name jshm does not accept} */
+    static RegionView open(RegionInfo info) {
+        try {
+            return RegionView.open(info.name());
+        } catch (InvalidNameException foreign) {
+            return RegionView.open(Path.of(info.path()));
         }
     }
 

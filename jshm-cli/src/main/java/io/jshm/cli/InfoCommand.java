@@ -18,7 +18,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -89,7 +88,7 @@ final class InfoCommand implements Callable<Integer> {
     }
 
     private static Contents lookAgain(RegionInfo info) {
-        try (RegionView view = RegionView.open(Path.of(info.path()))) {
+        try (RegionView view = Contents.open(info)) {
             return Contents.of(view);
         }
     }

@@ -22,10 +22,13 @@ import java.util.concurrent.Callable;
         },
         footerHeading = "%nExamples:%n",
         footer = {
-            "  ln -s \"$PWD/bin/jshm\" ~/.local/bin/jshm",
-            "  jshm completion bash > ~/.local/share/bash-completion/completions/jshm   # bash, from the next shell on",
-            "  jshm completion zsh > ~/.jshm-completion.zsh && echo 'source ~/.jshm-completion.zsh' >> ~/.zshrc",
-            "  source <(jshm completion bash)                                           # this shell only"
+            "  ln -s \"$PWD/bin/jshm\" ~/.local/bin/jshm     jshm on the PATH",
+            "  jshm completion bash \\",
+            "    > ~/.local/share/bash-completion/completions/jshm",
+            "                                    bash: from the next shell on",
+            "  jshm completion zsh > ~/.jshm-completion.zsh",
+            "  echo 'source ~/.jshm-completion.zsh' >> ~/.zshrc     zsh",
+            "  source <(jshm completion bash)    this shell only"
         })
 final class CompletionCommand implements Callable<Integer> {
 

@@ -29,8 +29,8 @@ import java.nio.file.Path;
  * <h2>Assumptions and guarantees</h2>
  * <ul>
  *   <li>The segment is read-only ({@link MemorySegment#isReadOnly()}); writes throw
- *       {@link UnsupportedOperationException}. It shows the region's live bytes, as every other
- *       mapping does: values may change between two reads. Use acquire loads where the
+ *       {@link IllegalArgumentException}, as for every read-only segment. It shows the
+ *       region's live bytes, as every other mapping does: values may change between two reads. Use acquire loads where the
  *       structure's writer pairs them with release stores.</li>
  *   <li>Its size is the region's size when the view was opened. A peer that truncates the
  *       region afterwards makes access past the new end fault, as with any mapping; regions are

@@ -74,7 +74,8 @@ final class TopCommand implements Callable<Integer> {
     private void live(NamePatterns filter) throws IOException, InterruptedException {
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
             boolean capable = terminal.getStringCapability(Capability.clear_screen) != null;
-            boolean colour = capable && terminal.getNumericCapability(Capability.max_colors) instanceof Integer n && n >= 8;
+            boolean colour = capable
+                    && terminal.getNumericCapability(Capability.max_colors) instanceof Integer n && n >= 8;
             AtomicBoolean quit = new AtomicBoolean();
             terminal.handle(Terminal.Signal.INT, signal -> quit.set(true));
             Attributes saved = terminal.enterRawMode();

@@ -13,14 +13,14 @@ import java.io.OutputStream;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
-/** {@code jshm}: the top-level command, holding the global options and the streams of a run. */
+/**
+ * {@code jshm}: the top-level command, holding the global options and the streams of a run. Its
+ * subcommands are added by {@link Main} ({@link Main#COMMANDS}), only the one that runs when the
+ * command line names one: building picocli's model of every command costs start-up time.
+ */
 @Command(name = "jshm",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        subcommands = {CreateCommand.class, WriteCommand.class, ReadCommand.class, ListCommand.class,
-                InfoCommand.class, DumpCommand.class, TopCommand.class, GcCommand.class,
-                RemoveCommand.class, LockCommand.class, QueueCommand.class, DemoCommand.class,
-                CompletionCommand.class},
         description = {
             "Named shared memory between processes, as Windows file mappings are: create, list, read, write and"
                     + " remove regions, and watch two processes share one (demo). For operators: find (ls), inspect"

@@ -74,13 +74,7 @@ final class DumpCommand implements Callable<Integer> {
         }
         RegionArg region = new RegionArg(name);
         try (RegionView view = region.isFile() ? RegionView.open(region.file()) : RegionView.open(name)) {
-            long size = view.size();
-            region.checkOffset(offset, size);
-            long count = length == null ? size - offset : length;
-            if (count > size - offset) {
-                throw new CommandException("range [" + offset + ", " + offset + " + " + count + ") is outside "
-                        + region.describe() + " of " + size + " bytes");
-            }
+            long count = region.checkRange(offset, length, view.size());
             MemorySegment bytes = view.segment().asSlice(offset, count);
             PrintWriter out = spec.commandLine().getOut();
             switch (chosen) {

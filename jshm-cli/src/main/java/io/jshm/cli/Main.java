@@ -109,10 +109,13 @@ public final class Main {
 
     /**
      * Adds the subcommand that {@code args} names, or every one when they name none (help, usage
-     * errors) or ask for the completion script, which describes them all.
+     * errors) or ask for the completion script, which describes them all; none for the version alone.
      */
     private static void addCommands(CommandLine commandLine, String[] args) {
         String named = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
+        if (named == null && args.length == 1 && (args[0].equals("-V") || args[0].equals("--version"))) {
+            return;
+        }
         Class<?> only = named == null || named.equals("completion") ? null : COMMANDS.get(named);
         for (Class<?> type : new LinkedHashSet<>(COMMANDS.values())) {
             if (only == null || only == type) {

@@ -296,6 +296,16 @@ public final class SharedMemory implements AutoCloseable {
     }
 
     /**
+     * {@return what the OS tells about a file-backed region} Observes only, as {@link #info(String)}.
+     *
+     * @throws NoSuchRegionException if there is no such file
+     */
+    public static RegionInfo info(Path file) {
+        return stat(new Target.File(Objects.requireNonNull(file, "file"))).orElseThrow(() -> new NoSuchRegionException(
+                file.toString(), "no such file region " + Names.printable(file.toString()), 0));
+    }
+
+    /**
      * Removes a file-backed region's file; processes that have it open keep their views until
      * they close.
      *
@@ -523,7 +533,7 @@ public final class SharedMemory implements AutoCloseable {
         return new RegionInfo(s.name(), s.path(), s.size(), s.mode(), s.owner(), s.modified(),
                 s.untilLastClose() ? Lifetime.UNTIL_LAST_CLOSE : Lifetime.PERSISTENT,
                 s.complete(), s.stale(), s.holders(), Platform.current().created(s),
-                mappers.getOrDefault(s.path(), List.of()).stream()
+                mappers.getOrDefault(Path.of(s.path()).toAbsolutePath().normalize().toString(), List.of()).stream()
                         .map(m -> new RegionProcess(m.pid(), m.command())).toList());
     }
 }

@@ -44,11 +44,14 @@ record Contents(String kind, QueueState queue, PrimitiveState primitive, String 
 
     /** {@return a view by name, or by path for an object whose name jshm does not accept} */
     static RegionView open(RegionInfo info) {
-        try {
-            return RegionView.open(info.name());
-        } catch (InvalidNameException foreign) {
-            return RegionView.open(Path.of(info.path()));
+        if (!info.path().equals(info.name()) && !info.name().contains("/")) {
+            try {
+                return RegionView.open(info.name());
+            } catch (InvalidNameException foreign) {
+                // not a name jshm accepts (made by another program): look at it by its path
+            }
         }
+        return RegionView.open(Path.of(info.path()));
     }
 
     /** {@return what the viewed region holds} */

@@ -43,14 +43,15 @@ import java.util.concurrent.Callable;
             "  jshm info orders",
             "  jshm info orders --json | jq .queue.depth",
             "  jshm info jobs --json | jq '.mutex | {ownerPid, ownerAlive}'",
-            "  jshm info orders --sample 2s      rates over two seconds"
+            "  jshm info orders --sample 2s      rates over two seconds",
+            "  jshm info ./frame.bin             a file-backed region"
         })
 final class InfoCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "Region name.")
+    @Parameters(index = "0", paramLabel = "NAME", description = "Region name, or a file path (contains '/').")
     private String name;
 
     @Option(names = "--json", description = "Print one JSON object: the fields of 'ls --json', then 'queue' or the"
@@ -63,7 +64,8 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RegionInfo info = SharedMemory.info(name);
+        RegionArg region = new RegionArg(name);
+        RegionInfo info = region.isFile() ? SharedMemory.info(region.file()) : SharedMemory.info(name);
         Contents contents = Contents.of(info);
         QueueRates rates = QueueRates.NONE;
         if (contents.queue() != null && !sample.isZero()) {

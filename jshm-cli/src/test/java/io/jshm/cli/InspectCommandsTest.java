@@ -229,6 +229,28 @@ class InspectCommandsTest {
         }
     }
 
+    @Test
+    void infoAndDumpTakeAFileBackedRegionByItsPath() throws Exception {
+        Path file = dir.resolve("frame.bin");
+        assertThat(Cli.run("create", file.toString(), "4096").exit()).isZero();
+        try (SharedMemory shm = SharedMemory.open(file)) {
+            shm.segment().set(ValueLayout.JAVA_INT, 16, 0x0403_0201);
+            Cli.Result info = Cli.run("info", file.toString());
+            assertThat(info.exit()).as(info.err()).isZero();
+            assertThat(info.outLines()).contains("path         " + file, "size         4 KiB (4096 bytes)",
+                    "holds        raw", "processes    " + ProcessHandle.current().pid() + "/java");
+            assertThat(Cli.run("dump", file.toString(), "--offset", "16", "--length", "4", "--format", "hex").out())
+                    .isEqualTo("01020304\n");
+        }
+        assertThat(failureOf("info", dir.resolve("none.bin").toString())).isEqualTo(ExitCode.NOT_FOUND);
+    }
+
+    private static int failureOf(String... args) {
+        Cli.Result r = Cli.run(args);
+        assertThat(r.errLines()).hasSize(1);
+        return r.exit();
+    }
+
     static String rowOf(List<String> lines, String name) {
         return lines.stream().filter(line -> line.startsWith(name + " ")).findFirst()
                 .orElseThrow(() -> new AssertionError("no row for " + name + " in\n" + String.join("\n", lines)));

@@ -1,6 +1,5 @@
 package io.jshm;
 
-import io.jshm.internal.os.Observation;
 import io.jshm.internal.os.OsException;
 import io.jshm.internal.os.Platform;
 import io.jshm.internal.os.Target;
@@ -47,14 +46,15 @@ public final class RegionView implements AutoCloseable {
     private final Arena arena;
     private final MemorySegment segment;
 
-    private RegionView(String name, Observation observation) {
+    private RegionView(String name, Target target) {
         this.name = name;
         this.arena = Arena.ofShared();
-        Platform platform = Platform.current();
-        this.segment = observation.size() == 0 ? MemorySegment.ofArray(new byte[0]).asReadOnly()
-                : MemorySegment.ofAddress(observation.address())
-                        .reinterpret(observation.size(), arena, ignored -> platform.unobserve(observation))
-                        .asReadOnly();
+        try {
+            this.segment = Platform.current().observe(target, arena).asReadOnly();
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
     }
 
     /**
@@ -83,7 +83,7 @@ public final class RegionView implements AutoCloseable {
 
     private static RegionView observe(String name, Target target) {
         try {
-            return new RegionView(name, Platform.current().observe(target));
+            return new RegionView(name, target);
         } catch (OsException e) {
             throw Errors.translate("cannot look at region", name, e);
         }

@@ -65,7 +65,7 @@ class OperatorBadInputTest {
         String missing = names.next();
         assertThat(failure(ExitCode.NOT_FOUND, "info", missing)).isEqualTo("jshm: no such region '" + missing + "'");
         assertThat(failure(ExitCode.NOT_FOUND, "dump", missing))
-                .isEqualTo("jshm: cannot look at region '" + missing + "': shm_open failed: ENOENT (2) No such file or"
+                .isEqualTo("jshm: cannot look at region '" + missing + "': open failed: ENOENT (2) No such file or"
                         + " directory");
         assertThat(failure(ExitCode.NOT_FOUND, "dump", "./" + missing + ".bin")).contains("ENOENT");
     }
@@ -112,13 +112,13 @@ class OperatorBadInputTest {
         ExternalProcess.Result dump = jshm(prefix, "dump", name);
         assertThat(dump.code()).as(dump.output()).isEqualTo(ExitCode.FAILURE);
         assertThat(dump.output().lines().toList()).containsExactly("jshm: cannot look at region '" + name
-                + "': shm_open failed: EACCES (13) Permission denied");
+                + "': open failed: EACCES (13) Permission denied");
 
         // info still shows what the OS tells, and says why it cannot tell what the region holds
         ExternalProcess.Result info = jshm(prefix, "info", name);
         assertThat(info.code()).as(info.output()).isZero();
         assertThat(info.output()).contains("holds        ? (cannot look at region '" + name
-                + "': shm_open failed: EACCES (13) Permission denied)");
+                + "': open failed: EACCES (13) Permission denied)");
     }
 
     private static boolean isRoot() throws Exception {

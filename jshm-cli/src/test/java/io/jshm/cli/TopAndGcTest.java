@@ -113,12 +113,13 @@ class TopAndGcTest {
         // a region whose creator died at its first step: mode 0000, nobody holds it
         Files.createFile(ShmFiles.path(abandoned), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("---------")));
         try (SharedMemory held = SharedMemory.create(live, 4096);
-             ChildJvm a = ChildJvm.start(RegionChild.class, "create", stale, "65536");
-             ChildJvm b = ChildJvm.start(RegionChild.class, "open", stale)) {
+             ChildJvm a = ChildJvm.start(RegionChild.class, "create", stale, "65536")) {
             a.await("HELD created=true", Waits.STARTUP);
-            b.await("HELD created=false", Waits.STARTUP);
-            a.kill9();
-            b.kill9();
+            try (ChildJvm b = ChildJvm.start(RegionChild.class, "open", stale)) {
+                b.await("HELD created=false", Waits.STARTUP);
+                a.kill9();
+                b.kill9();
+            }
             Waits.awaitCondition("every user of " + stale + " gone", Waits.STARTUP,
                     () -> SharedMemory.info(stale).stale());
 

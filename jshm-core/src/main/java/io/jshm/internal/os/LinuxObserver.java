@@ -1,11 +1,17 @@
 package io.jshm.internal.os;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,7 +22,7 @@ import java.util.Map;
 
 /**
  * What observers need on Linux, none of which writes or locks anything: read-only mappings that
- * hold no {@code flock}, creation times ({@code statx} birth time, through the JDK), and which
+ * hold no {@code flock} (made with the JDK's file channel, no downcall), creation times ({@code statx} birth time, through the JDK), and which
  * processes map which region (from {@code /proc/<pid>/maps}).
  */
 final class LinuxObserver {
@@ -26,29 +32,30 @@ final class LinuxObserver {
     private static final Path PROC = Path.of("/proc");
     private static final String DELETED = " (deleted)";
 
-    /** Maps the region read-only, holding no lock; the descriptor is closed at once. */
-    static Observation observe(Target target) {
-        int fd = switch (target) {
-            case Target.Named n -> LibC.shmOpen("/" + n.name(), LibC.O_RDONLY | LibC.O_NOFOLLOW, 0);
-            case Target.File f -> LibC.open(f.path().toString(), LibC.O_RDONLY | LibC.O_NOFOLLOW, 0);
-        };
+    /**
+     * Maps the region read-only, holding no lock; the channel is closed at once (the mapping
+     * stays until {@code arena} closes). Plain file I/O of the JDK, no downcall: a tool that only
+     * looks pays no start-up time for native linking.
+     */
+    static MemorySegment observe(Target target, Path path, Arena arena) {
+        String name = target.display();
         try {
-            LibC.Stat st = LibC.fstat(fd, target.display());
-            if ((st.mode() & LibC.S_IFMT) != LibC.S_IFREG) {
-                throw OsException.of(ErrorKind.CORRUPT, target.display(), "not a regular file or shared-memory object");
+            BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            if (!attributes.isRegularFile()) { // never open a FIFO or device: that could block or change it
+                throw OsException.of(ErrorKind.CORRUPT, name, "not a regular file or shared-memory object");
             }
-            if (st.size() == 0) {
-                return new Observation(0, 0);
+            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+                long size = channel.size();
+                return size == 0 ? MemorySegment.ofArray(new byte[0]).asReadOnly()
+                        : channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
             }
-            return new Observation(LibC.mmap(fd, 0, st.size(), false, false, target.display()), st.size());
-        } finally {
-            LibC.close(fd);
-        }
-    }
-
-    static void unmap(Observation observation) {
-        if (observation.size() > 0) {
-            LibC.munmap(observation.address(), observation.size());
+        } catch (NoSuchFileException e) {
+            throw new OsException("open", name, Errno.ENOENT, ErrorKind.NOT_FOUND, Errno.describe(Errno.ENOENT));
+        } catch (AccessDeniedException e) {
+            throw new OsException("open", name, Errno.EACCES, ErrorKind.PERMISSION_DENIED, Errno.describe(Errno.EACCES));
+        } catch (IOException e) {
+            throw new OsException("open", name, 0, ErrorKind.OTHER, e.getMessage());
         }
     }
 

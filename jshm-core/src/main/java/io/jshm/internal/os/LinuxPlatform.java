@@ -1,6 +1,8 @@
 package io.jshm.internal.os;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -294,13 +296,8 @@ final class LinuxPlatform implements Platform {
     // ---------------------------------------------------------------- observers (LinuxObserver)
 
     @Override
-    public Observation observe(Target target) {
-        return LinuxObserver.observe(target);
-    }
-
-    @Override
-    public void unobserve(Observation observation) {
-        LinuxObserver.unmap(observation);
+    public MemorySegment observe(Target target, Arena arena) {
+        return LinuxObserver.observe(target, Path.of(pathOf(target)), arena);
     }
 
     @Override

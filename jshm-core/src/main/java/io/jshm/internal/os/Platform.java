@@ -1,5 +1,7 @@
 package io.jshm.internal.os;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -56,15 +58,11 @@ public interface Platform {
 
     /**
      * Maps a region read-only without holding it (no lock, no part in its lifetime), for
-     * observers. Release it with {@link #unobserve}. Platforms that cannot do this throw
+     * observers; the mapping lives until {@code arena} closes. Platforms that cannot do this throw
      * {@link OsException} of kind {@link ErrorKind#OTHER}.
      */
-    default Observation observe(Target target) {
+    default MemorySegment observe(Target target, Arena arena) {
         throw OsException.of(ErrorKind.OTHER, target.display(), "observing without holding is not supported here");
-    }
-
-    /** Unmaps what {@link #observe} returned. */
-    default void unobserve(Observation observation) {
     }
 
     /**

@@ -18,12 +18,25 @@ import java.util.List;
  * @param stale    true when it lives until last close and no process holds it any more (its
  *                 users all died): the next open, or {@code jshm gc}, removes it
  * @param holders  process ids of the jshm handles that hold it open (sorted, no repeats)
+ * @param created  when it was created, where the OS records it (Linux tmpfs does); else the
+ *                 same as {@code modified}
+ * @param mappedBy the processes that have it mapped, jshm's or not (C, Python), sorted by pid;
+ *                 processes this user may not inspect are not listed (Linux: from
+ *                 {@code /proc/<pid>/maps})
  */
 public record RegionInfo(String name, String path, long size, int mode, String owner, Instant modified,
-                         Lifetime lifetime, boolean complete, boolean stale, List<Long> holders) {
+                         Lifetime lifetime, boolean complete, boolean stale, List<Long> holders,
+                         Instant created, List<RegionProcess> mappedBy) {
 
-    /** Copies the holder list. */
+    /** Copies the lists. */
     public RegionInfo {
         holders = List.copyOf(holders);
+        mappedBy = List.copyOf(mappedBy);
+    }
+
+    /** A region whose creation time and mapping processes are not known. */
+    public RegionInfo(String name, String path, long size, int mode, String owner, Instant modified,
+                      Lifetime lifetime, boolean complete, boolean stale, List<Long> holders) {
+        this(name, path, size, mode, owner, modified, lifetime, complete, stale, holders, modified, List.of());
     }
 }

@@ -1,5 +1,6 @@
 package io.jshm;
 
+import io.jshm.internal.os.Mapper;
 import io.jshm.internal.os.NativeRegion;
 import io.jshm.internal.os.OsException;
 import io.jshm.internal.os.Platform;
@@ -10,6 +11,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -231,7 +233,8 @@ public final class SharedMemory implements AutoCloseable {
      */
     public static List<RegionInfo> list() {
         try {
-            return Platform.current().list().stream().map(SharedMemory::toInfo).toList();
+            Map<String, List<Mapper>> mappers = Platform.current().mappers();
+            return Platform.current().list().stream().map(s -> toInfo(s, mappers)).toList();
         } catch (OsException e) {
             throw Errors.translate("cannot list regions", "*", e);
         }
@@ -290,6 +293,16 @@ public final class SharedMemory implements AutoCloseable {
      */
     public static SharedMemory open(Path file, SharedMemoryOptions options) {
         return doOpen(new Target.File(Objects.requireNonNull(file, "file")), options);
+    }
+
+    /**
+     * {@return what the OS tells about a file-backed region} Observes only, as {@link #info(String)}.
+     *
+     * @throws NoSuchRegionException if there is no such file
+     */
+    public static RegionInfo info(Path file) {
+        return stat(new Target.File(Objects.requireNonNull(file, "file"))).orElseThrow(() -> new NoSuchRegionException(
+                file.toString(), "no such file region " + Names.printable(file.toString()), 0));
     }
 
     /**
@@ -510,15 +523,17 @@ public final class SharedMemory implements AutoCloseable {
 
     private static Optional<RegionInfo> stat(Target target) {
         try {
-            return Platform.current().stat(target).map(SharedMemory::toInfo);
+            return Platform.current().stat(target).map(s -> toInfo(s, Platform.current().mappers()));
         } catch (OsException e) {
             throw Errors.translate("cannot inspect region", target.display(), e);
         }
     }
 
-    private static RegionInfo toInfo(RegionStat s) {
+    private static RegionInfo toInfo(RegionStat s, Map<String, List<Mapper>> mappers) {
         return new RegionInfo(s.name(), s.path(), s.size(), s.mode(), s.owner(), s.modified(),
                 s.untilLastClose() ? Lifetime.UNTIL_LAST_CLOSE : Lifetime.PERSISTENT,
-                s.complete(), s.stale(), s.holders());
+                s.complete(), s.stale(), s.holders(), Platform.current().created(s),
+                mappers.getOrDefault(Path.of(s.path()).toAbsolutePath().normalize().toString(), List.of()).stream()
+                        .map(m -> new RegionProcess(m.pid(), m.command())).toList());
     }
 }

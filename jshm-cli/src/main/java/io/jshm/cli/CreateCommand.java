@@ -11,6 +11,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -22,8 +24,10 @@ import java.util.concurrent.Callable;
             "Creates a region of SIZE bytes, zero-filled, and exits at once.",
             "",
             "The region is PERSISTENT: it stays after this command exits, until 'jshm rm NAME' removes it"
-                    + " (a region in memory also goes when the host restarts). It keeps the size it was created"
-                    + " with; to resize, remove it and create it again.",
+                    + " (a region in memory also goes when the host restarts).",
+            "Regions keep the size they were created with, as Windows file mappings do: nothing grows or shrinks"
+                    + " one. To resize, remove it and create it again.",
+            "With --prefault on a terminal, a large region shows a progress bar on stderr.",
             "A NAME with a '/' (or --file PATH) makes a file-backed region, whose data survives a restart.",
             ""
         },
@@ -36,6 +40,9 @@ import java.util.concurrent.Callable;
             "  jshm rm frame                        removes it again"
         })
 final class CreateCommand implements Callable<Integer> {
+
+    /** The stride of the prefault touch: the smallest page size of the platforms jshm runs on. */
+    private static final long PAGE = 4096;
 
     @ParentCommand
     private JshmCommand root;
@@ -59,7 +66,8 @@ final class CreateCommand implements Callable<Integer> {
             description = "Back the region by this file (which must not exist); NAME is then only a label.")
     private Path file;
 
-    @Option(names = "--prefault", description = "Touch every page now (MAP_POPULATE), so the memory is resident.")
+    @Option(names = "--prefault", description = "Touch every page now (MAP_POPULATE), so the memory is resident;"
+            + " a progress bar shows on a terminal.")
     private boolean prefault;
 
     @Override
@@ -70,13 +78,19 @@ final class CreateCommand implements Callable<Integer> {
                     "give the file either as NAME or with --file, not both ('" + name + "' and '" + file + "')");
         }
         Path backing = file != null ? file : region.isFile() ? region.file() : null;
+        // On a terminal, a large prefault touches the pages itself, to show a bar; else MAP_POPULATE does it.
+        Progress progress = prefault ? Progress.start(spec.commandLine().getErr(), "prefaulting '" + name + "'", size)
+                : null;
         SharedMemoryOptions options = SharedMemoryOptions.defaults()
                 .withLifetime(Lifetime.PERSISTENT)
                 .withMode(mode)
-                .withPrefault(prefault);
+                .withPrefault(prefault && progress == null);
         try (SharedMemory shm = backing != null
                 ? SharedMemory.create(backing, size, options)
                 : SharedMemory.create(name, size, options)) {
+            if (progress != null) {
+                touch(shm.segment(), progress);
+            }
             String what = backing == null
                     ? "region '" + shm.name() + "'"
                     : "file region '" + backing + "'" + (file != null ? " ('" + name + "')" : "");
@@ -86,5 +100,23 @@ final class CreateCommand implements Callable<Integer> {
                     + removal + "'");
         }
         return ExitCode.OK;
+    }
+
+    /** Reads one byte of every page, so that every page is resident, showing how far it got. */
+    private static void touch(MemorySegment region, Progress progress) {
+        try (progress) {
+            long size = region.byteSize();
+            byte sink = 0;
+            for (long at = 0; at < size; at += PAGE) {
+                sink ^= region.get(ValueLayout.JAVA_BYTE, at);
+                if ((at & ((1 << 20) - 1)) == 0) {
+                    progress.update(at);
+                }
+            }
+            progress.update(size);
+            if (sink == 42) {
+                Thread.onSpinWait(); // keeps the reads from being optimised away
+            }
+        }
     }
 }

@@ -13,15 +13,18 @@ import java.io.OutputStream;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
-/** {@code jshm}: the top-level command, holding the global options and the streams of a run. */
+/**
+ * {@code jshm}: the top-level command, holding the global options and the streams of a run. Its
+ * subcommands are added by {@link Main} ({@link Main#COMMANDS}), only the one that runs when the
+ * command line names one: building picocli's model of every command costs start-up time.
+ */
 @Command(name = "jshm",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        subcommands = {CreateCommand.class, WriteCommand.class, ReadCommand.class, ListCommand.class,
-                RemoveCommand.class, LockCommand.class, QueueCommand.class, DemoCommand.class},
         description = {
             "Named shared memory between processes, as Windows file mappings are: create, list, read, write and"
-                    + " remove regions, and watch two processes share one (demo).",
+                    + " remove regions, and watch two processes share one (demo). For operators: find (ls), inspect"
+                    + " (info, dump), watch (top) and clean up (gc) every shared-memory object on the host.",
             "",
             "NAME is a region name: 1 to 255 characters of A-Z a-z 0-9 . _ -. It is the same object as"
                     + " shm_open(\"/NAME\") in C and SharedMemory(\"NAME\") in Python. A NAME that contains a '/'"
@@ -39,11 +42,16 @@ import java.util.stream.Collectors;
             "  jshm create frame 1MiB          a persistent 1 MiB region 'frame'",
             "  echo hello | jshm write frame   copy stdin into it at offset 0",
             "  jshm read frame --length 5      print its first 5 bytes",
-            "  jshm ls                         list every region on this host",
+            "  jshm ls                         list every region on this host, who maps it, what it holds",
+            "  jshm info frame                 one region in detail; a queue's or mutex's live state",
+            "  jshm dump frame --length 64     its bytes, as hexdump -C shows them",
+            "  jshm top                        a live view of every region and queue (q quits)",
+            "  jshm gc                         remove regions whose users all died",
             "  jshm rm frame                   remove it",
             "  jshm lock jobs -- ./job.sh      run a command holding the robust mutex 'jobs'",
             "  jshm queue create q 64KiB       a message queue; then 'queue send', 'queue recv'",
-            "  jshm demo                       two processes share memory, step by step"
+            "  jshm demo                       two processes share memory, step by step",
+            "  jshm completion bash            shell completion (see 'jshm completion --help')"
         })
 final class JshmCommand implements Callable<Integer> {
 

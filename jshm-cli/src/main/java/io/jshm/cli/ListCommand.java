@@ -5,16 +5,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.jshm.Lifetime;
 import io.jshm.RegionInfo;
+import io.jshm.RegionProcess;
 import io.jshm.SharedMemory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 
 /** {@code jshm ls}: every region on the host, as a table or as JSON. Observes only. */
 @Command(name = "ls",
@@ -22,55 +25,79 @@ import java.util.stream.Collectors;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-            "Lists every shared-memory region on this host, made by jshm or not, sorted by name.",
+            "Lists every shared-memory object on this host (/dev/shm), made by jshm or not, sorted by name.",
             "",
-            "Listing opens nothing and changes nothing. Columns:",
-            "  SIZE      in binary units (KiB = 1024 bytes)",
-            "  MODE      permission bits, octal",
-            "  LIFETIME  until-last-close: removed when its last user closes or dies;",
-            "            persistent: stays until 'jshm rm'",
-            "  STATE     live; stale: every user died, the next open removes it;",
-            "            incomplete: its creator is still making it",
-            "  HOLDERS   ids of the processes that hold it open through jshm",
+            "Listing changes nothing: it holds no region and writes none; it reads the first bytes of each"
+                    + " live region through a read-only mapping that holds no lock, to tell what it holds. Columns:",
+            "  SIZE       in binary units (KiB = 1024 bytes)",
+            "  MODE       permission bits, octal",
+            "  CREATED    when it was made; MODIFIED: when its bytes or size last changed (local time)",
+            "  HOLDS      raw (plain bytes), queue/spsc, queue/mpsc, queue/broadcast, mutex, semaphore, event,",
+            "             seqlock, posix-semaphore; ? when it cannot be read, - when stale or incomplete",
+            "  LIFETIME   until-last-close: removed when its last user closes or dies;",
+            "             persistent: stays until 'jshm rm'",
+            "  STATE      live; stale: every user died, 'jshm gc' (or the next open) removes it;",
+            "             incomplete: its creator is making it, or died doing so",
+            "  PROCESSES  pid/command of each process that has it mapped (any program), and the pid of each",
+            "             jshm holder that has not; processes this user may not inspect are not shown",
             ""
         },
         footerHeading = "%nExamples:%n",
         footer = {
             "  jshm ls",
-            "  jshm ls --json | jq '.[] | select(.stale)'"
+            "  jshm ls 'orders*'                       only names that match",
+            "  jshm ls --json | jq '.[] | select(.stale)'",
+            "  jshm ls --json | jq '.[] | {name, holds, pids: [.mappedBy[].pid]}'"
         })
 final class ListCommand implements Callable<Integer> {
 
-    private static final String[] HEADER = {"NAME", "SIZE", "MODE", "OWNER", "LIFETIME", "STATE", "HOLDERS"};
-    private static final int SIZE_COLUMN = 1;
+    static final String[] HEADER = {"NAME", "SIZE", "MODE", "OWNER", "CREATED", "MODIFIED", "HOLDS", "LIFETIME",
+            "STATE", "PROCESSES"};
 
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--json", description = "Print a JSON array of objects (name, path, size, mode, owner, modified,"
-            + " lifetime, stale, complete, holders) instead of a table.")
+    @Option(names = "--json", description = "Print a JSON array of objects (name, path, size, mode, owner, created,"
+            + " modified, holds, lifetime, stale, complete, holders, mappedBy) instead of a table.")
     private boolean json;
 
-    /** One region in JSON; {@code modified} is ISO-8601, {@code mode} octal like {@code "0600"}. */
-    @JsonPropertyOrder({"name", "path", "size", "mode", "owner", "modified", "lifetime", "stale", "complete", "holders"})
-    record RegionJson(String name, String path, long size, String mode, String owner, String modified,
-                      String lifetime, boolean stale, boolean complete, List<Long> holders) {
-        static RegionJson of(RegionInfo info) {
+    @Parameters(paramLabel = "PATTERN", arity = "0..*",
+            description = "Show only names that match one of these (* any characters, ? one); default: all.")
+    private List<String> patterns;
+
+    /** A process in JSON. */
+    record ProcessJson(long pid, String command) {
+    }
+
+    /**
+     * One region in JSON; times are ISO-8601 UTC, {@code mode} octal like {@code "0600"},
+     * {@code holders} the jshm handles' pids, {@code mappedBy} every process that maps it.
+     */
+    @JsonPropertyOrder({"name", "path", "size", "mode", "owner", "created", "modified", "holds", "lifetime", "stale",
+            "complete", "holders", "mappedBy"})
+    record RegionJson(String name, String path, long size, String mode, String owner, String created,
+                      String modified, String holds, String lifetime, boolean stale, boolean complete,
+                      List<Long> holders, List<ProcessJson> mappedBy) {
+        static RegionJson of(RegionInfo info, Contents contents) {
             return new RegionJson(info.name(), info.path(), info.size(), FileMode.format(info.mode()), info.owner(),
-                    info.modified().toString(), lifetimeName(info.lifetime()), info.stale(), info.complete(),
-                    info.holders());
+                    info.created().toString(), info.modified().toString(), contents.kind(),
+                    lifetimeName(info.lifetime()), info.stale(), info.complete(), info.holders(),
+                    info.mappedBy().stream().map(p -> new ProcessJson(p.pid(), p.command())).toList());
         }
     }
 
     @Override
     public Integer call() throws Exception {
-        List<RegionInfo> regions = SharedMemory.list();
+        NamePatterns filter = new NamePatterns(patterns);
+        List<RegionInfo> regions = SharedMemory.list().stream().filter(r -> filter.matches(r.name())).toList();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-            out.println(mapper.writeValueAsString(regions.stream().map(RegionJson::of).toList()));
+            out.println(mapper.writeValueAsString(regions.stream().map(r -> RegionJson.of(r, Contents.of(r))).toList()));
         } else {
-            printTable(out, regions.stream().map(ListCommand::row).toList());
+            Table table = new Table(Set.of(1), HEADER);
+            regions.forEach(r -> table.add(row(r, Contents.of(r))));
+            table.print(out);
         }
         return ExitCode.OK;
     }
@@ -82,43 +109,27 @@ final class ListCommand implements Callable<Integer> {
         };
     }
 
-    private static String[] row(RegionInfo info) {
-        String state = !info.complete() ? "incomplete" : info.stale() ? "stale" : "live";
-        String holders = info.holders().isEmpty() ? "-"
-                : info.holders().stream().map(String::valueOf).collect(Collectors.joining(","));
-        return new String[] {printable(info.name()), ByteSize.format(info.size()), FileMode.format(info.mode()),
-                info.owner(), lifetimeName(info.lifetime()), state, holders};
+    static String state(RegionInfo info) {
+        return !info.complete() ? "incomplete" : info.stale() ? "stale" : "live";
     }
 
-    private static void printTable(PrintWriter out, List<String[]> rows) {
-        int[] widths = new int[HEADER.length];
-        for (String[] row : concat(HEADER, rows)) {
-            for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], row[i].length());
+    /** {@return {@code pid/command} of each mapping process, then the pids of holders that map nothing; or -} */
+    static String processes(RegionInfo info) {
+        List<String> cells = new ArrayList<>();
+        for (RegionProcess p : info.mappedBy()) {
+            cells.add(p.pid() + "/" + Table.printable(p.command()));
+        }
+        for (long holder : info.holders()) {
+            if (info.mappedBy().stream().noneMatch(p -> p.pid() == holder)) {
+                cells.add(Long.toString(holder));
             }
         }
-        for (String[] row : concat(HEADER, rows)) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.length; i++) {
-                if (i > 0) {
-                    line.append("  ");
-                }
-                boolean last = i == row.length - 1;
-                String format = i == SIZE_COLUMN ? "%" + widths[i] + "s" : last ? "%s" : "%-" + widths[i] + "s";
-                line.append(String.format(format, row[i]));
-            }
-            out.println(line);
-        }
+        return cells.isEmpty() ? "-" : String.join(",", cells);
     }
 
-    private static List<String[]> concat(String[] header, List<String[]> rows) {
-        return java.util.stream.Stream.concat(java.util.stream.Stream.<String[]>of(header), rows.stream()).toList();
-    }
-
-    /** {@return the name with control characters and spaces escaped, so each row stays one line of columns} */
-    private static String printable(String name) {
-        StringBuilder sb = new StringBuilder();
-        name.codePoints().forEach(c -> sb.append(c <= 0x20 || c == 0x7f ? "\\x%02x".formatted(c) : Character.toString(c)));
-        return sb.toString();
+    private static String[] row(RegionInfo info, Contents contents) {
+        return new String[] {Table.printable(info.name()), ByteSize.format(info.size()), FileMode.format(info.mode()),
+                info.owner(), Times.brief(info.created()), Times.brief(info.modified()), contents.kind(),
+                lifetimeName(info.lifetime()), state(info), processes(info)};
     }
 }

@@ -8,6 +8,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code jshm} command-line tool: entry point and in-process runner.
@@ -64,18 +70,69 @@ public final class Main {
      */
     public static int run(InputStream stdin, OutputStream stdout, PrintWriter out, PrintWriter err, String... args) {
         CommandLine commandLine = new CommandLine(new JshmCommand(stdin, stdout));
+        addCommands(commandLine, args);
         ErrorHandler errors = new ErrorHandler();
         commandLine.setOut(out)
                 .setErr(err)
                 .setExecutionExceptionHandler(errors)
                 .setParameterExceptionHandler(errors);
+        addExitCodes(commandLine);
         // 'jshm lock NAME cmd -x': everything after the command's name belongs to the command.
-        commandLine.getSubcommands().get("lock").setStopAtPositional(true);
+        CommandLine lock = commandLine.getSubcommands().get("lock");
+        if (lock != null) {
+            lock.setStopAtPositional(true);
+        }
         try {
             return commandLine.execute(args);
         } finally {
             out.flush();
             err.flush();
+        }
+    }
+
+    /** Every command, by name and alias, in the order the help lists them. */
+    static final Map<String, Class<?>> COMMANDS = commands();
+
+    private static Map<String, Class<?>> commands() {
+        Map<String, Class<?>> map = new LinkedHashMap<>();
+        for (Class<?> type : List.of(CreateCommand.class, WriteCommand.class, ReadCommand.class, ListCommand.class,
+                InfoCommand.class, DumpCommand.class, TopCommand.class, GcCommand.class, RemoveCommand.class,
+                LockCommand.class, QueueCommand.class, DemoCommand.class, CompletionCommand.class)) {
+            CommandLine.Command command = type.getAnnotation(CommandLine.Command.class);
+            map.put(command.name(), type);
+            for (String alias : command.aliases()) {
+                map.put(alias, type);
+            }
+        }
+        return Collections.unmodifiableMap(map);
+    }
+
+    /**
+     * Adds the subcommand that {@code args} names, or every one when they name none (help, usage
+     * errors) or ask for the completion script, which describes them all; none for the version alone.
+     */
+    private static void addCommands(CommandLine commandLine, String[] args) {
+        String named = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
+        if (named == null && args.length == 1 && (args[0].equals("-V") || args[0].equals("--version"))) {
+            return;
+        }
+        Class<?> only = named == null || named.equals("completion") ? null : COMMANDS.get(named);
+        for (Class<?> type : new LinkedHashSet<>(COMMANDS.values())) {
+            if (only == null || only == type) {
+                commandLine.addSubcommand(type);
+            }
+        }
+    }
+
+    /** Gives every subcommand's help the exit-code list of the top-level command. */
+    private static void addExitCodes(CommandLine commandLine) {
+        var top = commandLine.getCommandSpec().usageMessage();
+        for (CommandLine sub : commandLine.getSubcommands().values()) {
+            var usage = sub.getCommandSpec().usageMessage();
+            if (usage.exitCodeList().isEmpty()) {
+                usage.exitCodeListHeading(top.exitCodeListHeading()).exitCodeList(top.exitCodeList());
+            }
+            addExitCodes(sub);
         }
     }
 }

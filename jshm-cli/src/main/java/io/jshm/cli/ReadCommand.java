@@ -52,13 +52,7 @@ final class ReadCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         RegionArg region = new RegionArg(name);
         try (SharedMemory shm = region.open(Access.READ_ONLY)) {
-            long size = shm.size();
-            region.checkOffset(offset, size);
-            long count = length == null ? size - offset : length;
-            if (count > size - offset) {
-                throw new CommandException("range [" + offset + ", " + offset + " + " + count + ") is outside "
-                        + region.describe() + " of " + size + " bytes");
-            }
+            long count = region.checkRange(offset, length, shm.size());
             try {
                 copy(shm.segment(), offset, count, root.stdout());
             } catch (IOException e) {

@@ -39,6 +39,21 @@ record RegionArg(String text) {
         }
     }
 
+    /**
+     * {@return how many bytes {@code [offset, offset + length)} covers; a null length means up to the end}
+     *
+     * @throws CommandException if the range does not lie inside a region of {@code size} bytes
+     */
+    long checkRange(long offset, Long length, long size) {
+        checkOffset(offset, size);
+        long count = length == null ? size - offset : length;
+        if (count > size - offset) {
+            throw new CommandException("range [" + offset + ", " + offset + " + " + count + ") is outside "
+                    + describe() + " of " + size + " bytes");
+        }
+        return count;
+    }
+
     /** {@return how messages name it: {@code region 'x'} or {@code file region '/p'}} */
     String describe() {
         return (isFile() ? "file region '" : "region '") + text + "'";

@@ -27,6 +27,7 @@ import java.util.concurrent.Callable;
             "All or nothing: stdin is read to its end first, and if it does not fit between the offset and"
                     + " the end of the region, the command fails and writes nothing. Bytes after the input are"
                     + " left as they were. Prints nothing on success (a summary on stderr with --verbose).",
+            "A large input shows a progress bar on stderr when stderr is a terminal.",
             ""
         },
         footerHeading = "%nExamples:%n",
@@ -59,7 +60,8 @@ final class WriteCommand implements Callable<Integer> {
             long size = shm.size();
             region.checkOffset(offset, size);
             long room = size - offset;
-            List<byte[]> input = readAtMost(root.stdin(), room + 1);
+            Progress progress = Progress.start(spec.commandLine().getErr(), "reading stdin for '" + name + "'", -1);
+            List<byte[]> input = readAtMost(root.stdin(), room + 1, progress);
             long total = input.stream().mapToLong(chunk -> chunk.length).sum();
             if (total > room) {
                 throw new CommandException("input does not fit: more than the " + room + " bytes from offset "
@@ -68,9 +70,14 @@ final class WriteCommand implements Callable<Integer> {
             }
             MemorySegment view = shm.segment();
             long at = offset;
-            for (byte[] chunk : input) {
-                MemorySegment.copy(chunk, 0, view, ValueLayout.JAVA_BYTE, at, chunk.length);
-                at += chunk.length;
+            try (Progress copying = Progress.start(spec.commandLine().getErr(), "writing '" + name + "'", total)) {
+                for (byte[] chunk : input) {
+                    MemorySegment.copy(chunk, 0, view, ValueLayout.JAVA_BYTE, at, chunk.length);
+                    at += chunk.length;
+                    if (copying != null) {
+                        copying.update(at - offset);
+                    }
+                }
             }
             if (root.verbose()) {
                 spec.commandLine().getErr().println("jshm: wrote " + total + " bytes to " + region.describe()
@@ -81,16 +88,21 @@ final class WriteCommand implements Callable<Integer> {
     }
 
     /** {@return the bytes of {@code in} up to its end or {@code limit} bytes, whichever is first} */
-    private static List<byte[]> readAtMost(InputStream in, long limit) throws IOException {
+    private static List<byte[]> readAtMost(InputStream in, long limit, Progress progress) throws IOException {
         List<byte[]> chunks = new ArrayList<>();
         long total = 0;
-        while (total < limit) {
-            byte[] chunk = in.readNBytes((int) Math.min(CHUNK, limit - total));
-            if (chunk.length == 0) {
-                break;
+        try (progress) {
+            while (total < limit) {
+                byte[] chunk = in.readNBytes((int) Math.min(CHUNK, limit - total));
+                if (chunk.length == 0) {
+                    break;
+                }
+                chunks.add(chunk);
+                total += chunk.length;
+                if (progress != null && total >= Progress.THRESHOLD) {
+                    progress.update(total);
+                }
             }
-            chunks.add(chunk);
-            total += chunk.length;
         }
         return chunks;
     }

@@ -56,20 +56,21 @@ class ListCommandTest {
             assertThat(r.err()).isEmpty();
             List<String> lines = r.outLines();
             String header = lines.getFirst();
-            assertThat(header.split("\\s+")).containsExactly("NAME", "SIZE", "MODE", "OWNER", "LIFETIME", "STATE",
-                    "HOLDERS");
+            assertThat(header.split("\\s+")).containsExactly("NAME", "SIZE", "MODE", "OWNER", "CREATED", "MODIFIED",
+                    "HOLDS", "LIFETIME", "STATE", "PROCESSES");
 
             String smallRow = rowOf(lines, small);
-            assertThat(smallRow.split("\\s+")).containsExactly(small, "4", "KiB", "0600", ownerOf(small), "persistent",
-                    "live", "-");
-            assertThat(rowOf(lines, large).split("\\s+"))
-                    .containsExactly(large, "2", "MiB", "0640", ownerOf(large), "persistent", "live", "-");
-            assertThat(rowOf(lines, held.name()).split("\\s+"))
-                    .containsExactly(held.name(), "1.5", "KiB", "0600", ownerOf(held.name()), "until-last-close", "live",
-                            String.valueOf(pid));
+            assertThat(smallRow.split("\\s+")).containsExactly(small, "4", "KiB", "0600", ownerOf(small),
+                    Times.brief(SharedMemory.info(small).created()), Times.brief(SharedMemory.info(small).modified()),
+                    "raw", "persistent", "live", "-");
+            assertThat(rowOf(lines, large).split("\\s+")).containsSubsequence(large, "2", "MiB", "0640",
+                    ownerOf(large)).endsWith("raw", "persistent", "live", "-");
+            assertThat(rowOf(lines, held.name()).split("\\s+")).containsSubsequence(held.name(), "1.5", "KiB", "0600",
+                    ownerOf(held.name())).endsWith("raw", "until-last-close", "live", pid + "/java");
 
             // Columns line up: sizes are right-aligned under SIZE, the others left-aligned under their titles.
-            for (String column : List.of("MODE", "OWNER", "LIFETIME", "STATE", "HOLDERS")) {
+            for (String column : List.of("MODE", "OWNER", "CREATED", "MODIFIED", "HOLDS", "LIFETIME", "STATE",
+                    "PROCESSES")) {
                 int at = header.indexOf(column);
                 assertThat(smallRow.charAt(at - 1)).as(column).isEqualTo(' ');
                 assertThat(smallRow.charAt(at)).as(column).isNotEqualTo(' ');
@@ -100,13 +101,17 @@ class ListCommandTest {
             JsonNode region = find(array, name);
             List<String> fields = new ArrayList<>();
             region.fieldNames().forEachRemaining(fields::add);
-            assertThat(fields).containsExactly("name", "path", "size", "mode", "owner", "modified", "lifetime",
-                    "stale", "complete", "holders");
+            assertThat(fields).containsExactly("name", "path", "size", "mode", "owner", "created", "modified", "holds",
+                    "lifetime", "stale", "complete", "holders", "mappedBy");
             assertThat(region.get("path").asText()).isEqualTo("/dev/shm/" + name);
             assertThat(region.get("size").asLong()).isEqualTo(65536);
             assertThat(region.get("mode").asText()).isEqualTo("0640");
             assertThat(region.get("owner").asText()).isEqualTo(SharedMemory.info(name).owner());
             assertThat(Instant.parse(region.get("modified").asText())).isBeforeOrEqualTo(Instant.now());
+            assertThat(Instant.parse(region.get("created").asText())).isBeforeOrEqualTo(Instant.now())
+                    .isAfter(Instant.now().minusSeconds(60));
+            assertThat(region.get("holds").asText()).isEqualTo("raw");
+            assertThat(region.get("mappedBy")).isEmpty();
             assertThat(region.get("lifetime").asText()).isEqualTo("persistent");
             assertThat(region.get("stale").asBoolean()).isFalse();
             assertThat(region.get("complete").asBoolean()).isTrue();
@@ -118,6 +123,8 @@ class ListCommandTest {
             assertThat(open.get("mode").asText()).isEqualTo("0600");
             assertThat(StreamSupport.stream(open.get("holders").spliterator(), false).map(JsonNode::asLong).toList())
                     .containsExactly(pid);
+            assertThat(open.get("mappedBy").get(0).get("pid").asLong()).isEqualTo(pid);
+            assertThat(open.get("mappedBy").get(0).get("command").asText()).isEqualTo("java");
         }
     }
 

@@ -30,12 +30,15 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"create", "write", "read", "ls", "rm", "demo"})
-    void everyCommandHasHelpWithExamples(String command) {
+    @ValueSource(strings = {"create", "write", "read", "ls", "info", "dump", "top", "gc", "rm", "lock", "queue", "demo",
+            "completion"})
+    void everyCommandHasHelpWithExamplesAndExitCodes(String command) {
         Cli.Result r = Cli.run(command, "--help");
 
         assertThat(r.exit()).isZero();
         assertThat(r.out()).startsWith("Usage: jshm " + command).contains("Examples:", "jshm " + command);
+        assertThat(r.out()).contains("Exit codes:", "0   success", "1   failure", "2   usage error",
+                "3   no such region");
         assertThat(r.out().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
     }
 
@@ -43,7 +46,8 @@ class MainTest {
     void createHelpSaysRegionsArePersistentRemovedByRmAndKeepTheirSize() {
         String help = Cli.run("create", "--help").out().replaceAll("\\s+", " ");
 
-        assertThat(help).contains("PERSISTENT", "'jshm rm NAME' removes it", "keeps the size it was created");
+        assertThat(help).contains("PERSISTENT", "'jshm rm NAME' removes it",
+                "Regions keep the size they were created with");
     }
 
     @Test
@@ -60,7 +64,8 @@ class MainTest {
 
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.errLines()).containsExactly(
-                "jshm: no command given; choose one of create, write, read, ls, rm, lock, queue, demo",
+                "jshm: no command given; choose one of create, write, read, ls, info, dump, top, gc, rm, lock, queue,"
+                + " demo, completion",
                 "try 'jshm --help'");
     }
 

@@ -83,39 +83,77 @@ final class LibC {
     private static final long F_FRSIZE = 8;
     private static final long F_BAVAIL = 32;
 
-    private static final MethodHandle SHM_OPEN = errnoCall("shm_open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle SHM_UNLINK = errnoCall("shm_unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle OPEN = errnoCall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-            Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle UNLINK = errnoCall("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle CLOSE = errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle FTRUNCATE = errnoCall("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle FCHMOD = errnoCall("fchmod", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle FLOCK = errnoCall("flock", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle MMAP = errnoCall("mmap",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle MUNMAP = errnoCall("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle STATX = errnoCall("statx",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle STATVFS = errnoCall("statvfs", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    // One holder class per function, as jextract makes them: each downcall handle is made on first
+    // use (class initialisation), so a process pays start-up time only for the calls it makes.
+    private static final class ShmOpen {
+        static final MethodHandle HANDLE = errnoCall("shm_open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    }
+    private static final class ShmUnlink {
+        static final MethodHandle HANDLE = errnoCall("shm_unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    }
+    private static final class Open {
+        static final MethodHandle HANDLE = errnoCall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+                Linker.Option.firstVariadicArg(2));
+    }
+    private static final class Unlink {
+        static final MethodHandle HANDLE = errnoCall("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    }
+    private static final class Close {
+        static final MethodHandle HANDLE = errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+    private static final class Ftruncate {
+        static final MethodHandle HANDLE = errnoCall("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+    }
+    private static final class Fchmod {
+        static final MethodHandle HANDLE = errnoCall("fchmod", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+    private static final class Flock {
+        static final MethodHandle HANDLE = errnoCall("flock", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+    private static final class Mmap {
+        static final MethodHandle HANDLE = errnoCall("mmap",
+                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    }
+    private static final class Munmap {
+        static final MethodHandle HANDLE = errnoCall("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+    private static final class Statx {
+        static final MethodHandle HANDLE = errnoCall("statx",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+    }
+    private static final class Statvfs {
+        static final MethodHandle HANDLE = errnoCall("statvfs", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    }
     /** posix_fallocate returns the error number instead of setting errno. */
-    private static final MethodHandle POSIX_FALLOCATE = plainCall("posix_fallocate",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle GETPAGESIZE = plainCall("getpagesize", FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle GETUID = plainCall("getuid", FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle STRERROR = plainCall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final class PosixFallocate {
+        static final MethodHandle HANDLE = plainCall("posix_fallocate",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    }
+    private static final class Getpagesize {
+        static final MethodHandle HANDLE = plainCall("getpagesize", FunctionDescriptor.of(JAVA_INT));
+    }
+    private static final class Getuid {
+        static final MethodHandle HANDLE = plainCall("getuid", FunctionDescriptor.of(JAVA_INT));
+    }
+    private static final class Strerror {
+        static final MethodHandle HANDLE = plainCall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    }
 
     // futex(2) through syscall(2); the word's address travels as a plain long so that a waiter
     // does not keep the region's arena acquired (closing the region stays possible).
     private static final long SYS_FUTEX = "aarch64".equals(System.getProperty("os.arch")) ? 98 : 202;
     private static final int FUTEX_WAIT = 0;
     private static final int FUTEX_WAKE = 1;
-    private static final MethodHandle FUTEX_WAIT_CALL = errnoCall("syscall",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT),
-            Linker.Option.firstVariadicArg(1));
-    private static final MethodHandle FUTEX_WAKE_CALL = plainCall("syscall",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT),
-            Linker.Option.firstVariadicArg(1));
+    private static final class FutexWaitCall {
+        static final MethodHandle HANDLE = errnoCall("syscall",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT),
+                Linker.Option.firstVariadicArg(1));
+    }
+    private static final class FutexWakeCall {
+        static final MethodHandle HANDLE = plainCall("syscall",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT),
+                Linker.Option.firstVariadicArg(1));
+    }
 
     /** Per-thread scratch for futex waits: the errno capture state, then a struct timespec. */
     private static final ThreadLocal<MemorySegment> FUTEX_SCRATCH = ThreadLocal.withInitial(
@@ -166,7 +204,7 @@ final class LibC {
     static int shmOpen(String shmName, int flags, int mode) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            int fd = (int) SHM_OPEN.invokeExact(state, arena.allocateFrom(shmName), flags, mode);
+            int fd = (int) ShmOpen.HANDLE.invokeExact(state, arena.allocateFrom(shmName), flags, mode);
             if (fd < 0) {
                 throw error("shm_open", shmName, state);
             }
@@ -180,7 +218,7 @@ final class LibC {
     static boolean shmUnlink(String shmName) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            int rc = (int) SHM_UNLINK.invokeExact(state, arena.allocateFrom(shmName));
+            int rc = (int) ShmUnlink.HANDLE.invokeExact(state, arena.allocateFrom(shmName));
             if (rc != 0) {
                 if (errno(state) == Errno.ENOENT) {
                     return false;
@@ -196,7 +234,7 @@ final class LibC {
     static int open(String path, int flags, int mode) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path), flags, mode);
+            int fd = (int) Open.HANDLE.invokeExact(state, arena.allocateFrom(path), flags, mode);
             if (fd < 0) {
                 throw error("open", path, state);
             }
@@ -210,7 +248,7 @@ final class LibC {
     static boolean unlink(String path) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            int rc = (int) UNLINK.invokeExact(state, arena.allocateFrom(path));
+            int rc = (int) Unlink.HANDLE.invokeExact(state, arena.allocateFrom(path));
             if (rc != 0) {
                 if (errno(state) == Errno.ENOENT) {
                     return false;
@@ -227,20 +265,20 @@ final class LibC {
     static void close(int fd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            int ignored = (int) CLOSE.invokeExact(state, fd);
+            int ignored = (int) Close.HANDLE.invokeExact(state, fd);
         } catch (Throwable t) {
             throw rethrow(t);
         }
     }
 
     static void ftruncate(int fd, long size, String name) {
-        check(callInt(FTRUNCATE, fd, size), "ftruncate", name);
+        check(callInt(Ftruncate.HANDLE, fd, size), "ftruncate", name);
     }
 
     static void fchmod(int fd, int mode, String name) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            int rc = (int) FCHMOD.invokeExact(state, fd, mode);
+            int rc = (int) Fchmod.HANDLE.invokeExact(state, fd, mode);
             if (rc != 0) {
                 throw error("fchmod", name, state);
             }
@@ -257,7 +295,7 @@ final class LibC {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
             while (true) {
-                int rc = (int) FLOCK.invokeExact(state, fd, operation);
+                int rc = (int) Flock.HANDLE.invokeExact(state, fd, operation);
                 if (rc == 0) {
                     return true;
                 }
@@ -277,7 +315,7 @@ final class LibC {
     static void posixFallocate(int fd, long length, String name) {
         int rc;
         try {
-            rc = (int) POSIX_FALLOCATE.invokeExact(fd, 0L, length);
+            rc = (int) PosixFallocate.HANDLE.invokeExact(fd, 0L, length);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -291,7 +329,7 @@ final class LibC {
         int flags = MAP_SHARED | (populate ? MAP_POPULATE : 0);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            MemorySegment addr = (MemorySegment) MMAP.invokeExact(state, MemorySegment.NULL, length, prot, flags, fd, offset);
+            MemorySegment addr = (MemorySegment) Mmap.HANDLE.invokeExact(state, MemorySegment.NULL, length, prot, flags, fd, offset);
             if (addr.address() == -1L) {
                 throw error("mmap", name, state);
             }
@@ -304,7 +342,7 @@ final class LibC {
     static void munmap(long address, long length) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            int ignored = (int) MUNMAP.invokeExact(state, MemorySegment.ofAddress(address), length);
+            int ignored = (int) Munmap.HANDLE.invokeExact(state, MemorySegment.ofAddress(address), length);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -323,7 +361,7 @@ final class LibC {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
             MemorySegment buf = arena.allocate(STATX_SIZE, 8);
-            int rc = (int) STATX.invokeExact(state, dirfd, arena.allocateFrom(path), flags, STATX_BASIC_STATS, buf);
+            int rc = (int) Statx.HANDLE.invokeExact(state, dirfd, arena.allocateFrom(path), flags, STATX_BASIC_STATS, buf);
             if (rc != 0) {
                 throw error("statx", name, state);
             }
@@ -346,7 +384,7 @@ final class LibC {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
             MemorySegment buf = arena.allocate(STATVFS_SIZE, 8);
-            int rc = (int) STATVFS.invokeExact(state, arena.allocateFrom(path), buf);
+            int rc = (int) Statvfs.HANDLE.invokeExact(state, arena.allocateFrom(path), buf);
             if (rc != 0) {
                 throw error("statvfs", path, state);
             }
@@ -360,7 +398,7 @@ final class LibC {
 
     static int pageSize() {
         try {
-            return (int) GETPAGESIZE.invokeExact();
+            return (int) Getpagesize.HANDLE.invokeExact();
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -368,7 +406,7 @@ final class LibC {
 
     static int getuid() {
         try {
-            return (int) GETUID.invokeExact();
+            return (int) Getuid.HANDLE.invokeExact();
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -386,7 +424,7 @@ final class LibC {
         scratch.set(JAVA_LONG, ts + 8, timeoutNanos % 1_000_000_000L);
         long rc;
         try {
-            rc = (long) FUTEX_WAIT_CALL.invokeExact(scratch, SYS_FUTEX, address, FUTEX_WAIT, expected,
+            rc = (long) FutexWaitCall.HANDLE.invokeExact(scratch, SYS_FUTEX, address, FUTEX_WAIT, expected,
                     scratch.asSlice(ts, 16), 0L, 0);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -407,7 +445,7 @@ final class LibC {
     /** {@code FUTEX_WAKE} (shared): wakes up to {@code count} waiters of the word at {@code address}. */
     static void futexWake(long address, int count) {
         try {
-            long ignored = (long) FUTEX_WAKE_CALL.invokeExact(SYS_FUTEX, address, FUTEX_WAKE, count, 0L, 0L, 0);
+            long ignored = (long) FutexWakeCall.HANDLE.invokeExact(SYS_FUTEX, address, FUTEX_WAKE, count, 0L, 0L, 0);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -416,7 +454,7 @@ final class LibC {
     /** {@return the C library's text for an error number} */
     static String strerror(int errno) {
         try {
-            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+            MemorySegment text = (MemorySegment) Strerror.HANDLE.invokeExact(errno);
             return text.reinterpret(256).getString(0);
         } catch (Throwable t) {
             throw rethrow(t);

@@ -1,6 +1,8 @@
 package io.jshm.internal.os;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -289,6 +291,23 @@ final class LinuxPlatform implements Platform {
         } catch (IOException | UnsupportedOperationException e) {
             return Integer.toUnsignedString(st.uid());
         }
+    }
+
+    // ---------------------------------------------------------------- observers (LinuxObserver)
+
+    @Override
+    public MemorySegment observe(Target target, Arena arena) {
+        return LinuxObserver.observe(target, Path.of(pathOf(target)), arena);
+    }
+
+    @Override
+    public Map<String, List<Mapper>> mappers() {
+        return LinuxObserver.mappers();
+    }
+
+    @Override
+    public Instant created(RegionStat stat) {
+        return LinuxObserver.created(stat.path(), stat.modified());
     }
 
     // ---------------------------------------------------------------- waiting and processes

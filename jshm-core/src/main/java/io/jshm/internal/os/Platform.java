@@ -1,6 +1,10 @@
 package io.jshm.internal.os;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -51,6 +55,28 @@ public interface Platform {
 
     /** {@return every shared-memory object of the platform's namespace, jshm's or not} */
     List<RegionStat> list();
+
+    /**
+     * Maps a region read-only without holding it (no lock, no part in its lifetime), for
+     * observers; the mapping lives until {@code arena} closes. Platforms that cannot do this throw
+     * {@link OsException} of kind {@link ErrorKind#OTHER}.
+     */
+    default MemorySegment observe(Target target, Arena arena) {
+        throw OsException.of(ErrorKind.OTHER, target.display(), "observing without holding is not supported here");
+    }
+
+    /**
+     * {@return the processes that map each region, keyed by {@link RegionStat#path()}} Empty
+     * where the platform cannot tell. Processes this user may not inspect are left out.
+     */
+    default Map<String, List<Mapper>> mappers() {
+        return Map.of();
+    }
+
+    /** {@return when the region was created, where the platform records it; else its modification time} */
+    default Instant created(RegionStat stat) {
+        return stat.modified();
+    }
 
     /**
      * Sleeps while the 32-bit word at {@code address} (in shared memory, 4-byte aligned) holds

@@ -1,0 +1,86 @@
+package io.jshm.queue;
+
+import io.jshm.CorruptRegionException;
+import io.jshm.internal.Liveness;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.util.Optional;
+
+/**
+ * What an observer sees of a queue, decoded from its header (see {@code docs/layout.md}) without
+ * taking a role or writing anything: the read-only counterpart of {@link SharedQueue#counters()}
+ * for tools that must not disturb producers and consumers ({@code jshm info}, {@code jshm top}).
+ *
+ * {@snippet :
+ * try (RegionView view = RegionView.open("orders")) {
+ *     QueueState.inspect(view.segment(), view.name()).ifPresent(q ->
+ *             System.out.println(q.counters().depth() + " bytes waiting"));
+ * }
+ * }
+ *
+ * <h2>Assumptions and guarantees</h2>
+ * <ul>
+ *   <li>{@link #inspect} only loads (acquire), so it works on a read-only segment, such as a
+ *       {@link io.jshm.RegionView}'s, and never changes the queue.</li>
+ *   <li>A snapshot: the fields are read one after another while the queue runs, so they may
+ *       come from slightly different instants (depth is computed from the tail and head read
+ *       here, and is never negative).</li>
+ *   <li>The header is checked as {@link SharedQueue#open} checks it; a header with the queue
+ *       magic that disagrees with itself or the region's size is reported, not decoded.</li>
+ * </ul>
+ *
+ * @param counters         the counters, as {@link SharedQueue#counters()} gives them
+ * @param maxMessageLength the largest payload a message may have
+ * @param producerAlive    whether the registered producer (SPSC, broadcast) still runs; false if none
+ * @param consumerAlive    whether the registered consumer (SPSC, MPSC) still runs; false if none
+ * @param producersWaiting producers sleeping (or about to) for room
+ * @param consumersWaiting consumers sleeping (or about to) for data
+ */
+public record QueueState(QueueCounters counters, int maxMessageLength, boolean producerAlive, boolean consumerAlive,
+                         int producersWaiting, int consumersWaiting) {
+
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+
+    /**
+     * Decodes the queue whose header starts at offset 0 of {@code region}.
+     *
+     * @param region the whole queue region (a 1024-byte header, then the ring)
+     * @param name   the region's name, for messages
+     * @return the state, or empty if the region does not start with the queue magic
+     * @throws CorruptRegionException if it has the queue magic but a header that disagrees with
+     *                                itself or with the region's size
+     */
+    public static Optional<QueueState> inspect(MemorySegment region, String name) {
+        if (region.byteSize() < Integer.BYTES || (region.address() & 7) != 0
+                || (int) INT.getAcquire(region, QueueLayout.MAGIC_OFFSET) != QueueLayout.MAGIC) {
+            return Optional.empty();
+        }
+        QueueType type = QueueLayout.verify(region, name);
+        long capacity = region.get(ValueLayout.JAVA_LONG, QueueLayout.CAPACITY_OFFSET);
+        long tail = l(region, QueueLayout.TAIL);
+        long head = l(region, QueueLayout.HEAD);
+        long depth = type == QueueType.BROADCAST ? Math.min(tail, capacity) : Math.max(0, tail - head);
+        long producer = l(region, QueueLayout.PRODUCER_PID);
+        long consumer = l(region, QueueLayout.CONSUMER_PID);
+        QueueCounters counters = new QueueCounters(type, capacity, depth, l(region, QueueLayout.RECORDS_IN),
+                l(region, QueueLayout.RECORDS_OUT), tail, head, l(region, QueueLayout.SKIPPED),
+                l(region, QueueLayout.LAPPED), l(region, QueueLayout.LOST), producer >>> 32, consumer >>> 32);
+        return Optional.of(new QueueState(counters, region.get(ValueLayout.JAVA_INT, QueueLayout.MAX_PAYLOAD_OFFSET),
+                alive(producer, l(region, QueueLayout.PRODUCER_START)),
+                alive(consumer, l(region, QueueLayout.CONSUMER_START)),
+                (int) INT.getAcquire(region, QueueLayout.PRODUCERS_WAITING),
+                (int) INT.getAcquire(region, QueueLayout.CONSUMERS_WAITING)));
+    }
+
+    private static boolean alive(long role, long start) {
+        return role != 0 && !Liveness.isDead(role >>> 32, start);
+    }
+
+    /** An acquire load, pairing with the release store or CAS of the field's writer. */
+    private static long l(MemorySegment region, long offset) {
+        return (long) LONG.getAcquire(region, offset);
+    }
+}

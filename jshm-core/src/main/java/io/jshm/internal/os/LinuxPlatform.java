@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -245,12 +247,12 @@ final class LinuxPlatform implements Platform {
         Path path = Path.of(pathOf(target));
         LibC.Stat st;
         try {
-            st = LibC.lstat(path.toString());
-        } catch (OsException e) {
-            if (e.kind() == ErrorKind.NOT_FOUND) {
-                return Optional.empty();
-            }
-            throw e;
+            st = observedStat(path);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw OsException.of(e instanceof AccessDeniedException ? ErrorKind.PERMISSION_DENIED : ErrorKind.OTHER,
+                    target.display(), "stat failed: " + e.getMessage());
         }
         return Optional.of(describe(target.display(), path, st, FlockTable.read()));
     }
@@ -262,11 +264,11 @@ final class LinuxPlatform implements Platform {
         try (Stream<Path> entries = Files.list(SHM_DIR)) {
             for (Path path : (Iterable<Path>) entries::iterator) {
                 try {
-                    LibC.Stat st = LibC.lstat(path.toString());
+                    LibC.Stat st = observedStat(path);
                     if ((st.mode() & LibC.S_IFMT) == LibC.S_IFREG) {
                         result.add(describe(path.getFileName().toString(), path, st, locks));
                     }
-                } catch (OsException e) {
+                } catch (IOException e) {
                     // removed while we listed: skip it
                 }
             }
@@ -275,6 +277,22 @@ final class LinuxPlatform implements Platform {
         }
         result.sort(Comparator.comparing(RegionStat::name));
         return result;
+    }
+
+    /**
+     * {@code lstat} through the JDK's {@code unix} attribute view rather than a downcall: what only
+     * looks ({@code stat}, {@code list}, so {@code jshm ls} and {@code info}) then links no native
+     * function at all, which is most of a short-lived process's start-up.
+     */
+    private static LibC.Stat observedStat(Path path) throws IOException {
+        Map<String, Object> a = Files.readAttributes(path, "unix:mode,uid,size,nlink,ino,dev,lastModifiedTime",
+                LinkOption.NOFOLLOW_LINKS);
+        long dev = (Long) a.get("dev");
+        int major = (int) ((dev >>> 8) & 0xFFF | (dev >>> 32) & ~0xFFFL); // Linux's dev_t encoding
+        int minor = (int) (dev & 0xFF | (dev >>> 12) & ~0xFFL);
+        return new LibC.Stat((Long) a.get("size"), (Integer) a.get("mode"), (Integer) a.get("uid"),
+                (Integer) a.get("nlink"), (Long) a.get("ino"), major, minor,
+                ((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).toInstant().getEpochSecond());
     }
 
     private static RegionStat describe(String name, Path path, LibC.Stat st, FlockTable locks) {

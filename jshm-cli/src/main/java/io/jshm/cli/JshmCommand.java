@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 
 /**
  * {@code jshm}: the top-level command, holding the global options and the streams of a run. Its
- * subcommands are added by {@link Main} ({@link Main#COMMANDS}), only the one that runs when the
+ * subcommands are added by {@link Main}, only the one that runs when the
  * command line names one: building picocli's model of every command costs start-up time.
  */
 @Command(name = "jshm",

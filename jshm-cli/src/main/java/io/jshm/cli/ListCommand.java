@@ -88,9 +88,43 @@ final class ListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        return list(spec.commandLine().getOut(), json, patterns);
+    }
+
+    /**
+     * {@return whether {@code args} are a plain listing ({@code ls [--json] [PATTERN...]}), which
+     * {@link Main} then runs through {@link #list} without building the command-line model: the
+     * most common command starts in half the time}
+     */
+    static boolean isPlain(String[] args) {
+        if (args.length == 0 || !(args[0].equals("ls") || args[0].equals("list"))) {
+            return false;
+        }
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].startsWith("-") && !args[i].equals("--json")) {
+                return false; // help, a typo, or "--": picocli deals with those
+            }
+        }
+        return true;
+    }
+
+    /** Runs a plain listing, as parsed by {@link #isPlain}. {@return the exit code} */
+    static int plain(PrintWriter out, String[] args) throws Exception {
+        List<String> patterns = new ArrayList<>();
+        boolean json = false;
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--json")) {
+                json = true;
+            } else {
+                patterns.add(args[i]);
+            }
+        }
+        return list(out, json, patterns);
+    }
+
+    private static int list(PrintWriter out, boolean json, List<String> patterns) throws Exception {
         NamePatterns filter = new NamePatterns(patterns);
         List<RegionInfo> regions = SharedMemory.list().stream().filter(r -> filter.matches(r.name())).toList();
-        PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             out.println(mapper.writeValueAsString(regions.stream().map(r -> RegionJson.of(r, Contents.of(r))).toList()));

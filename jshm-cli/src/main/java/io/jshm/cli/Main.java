@@ -69,6 +69,15 @@ public final class Main {
      * @return the exit code: 0 success, 1 failure, 2 usage error, 3 no such region
      */
     public static int run(InputStream stdin, OutputStream stdout, PrintWriter out, PrintWriter err, String... args) {
+        if (ListCommand.isPlain(args)) {
+            try {
+                return ListCommand.plain(out, args);
+            } catch (Exception e) {
+                // nothing was printed (the listing prints at the end): the full path below reports it
+            } finally {
+                out.flush();
+            }
+        }
         CommandLine commandLine = new CommandLine(new JshmCommand(stdin, stdout));
         addCommands(commandLine, args);
         ErrorHandler errors = new ErrorHandler();
@@ -90,8 +99,13 @@ public final class Main {
         }
     }
 
-    /** Every command, by name and alias, in the order the help lists them. */
-    static final Map<String, Class<?>> COMMANDS = commands();
+    /**
+     * Every command, by name and alias, in the order the help lists them; in a holder, since reading
+     * the annotations loads picocli, which a plain listing does without.
+     */
+    private static final class Commands {
+        static final Map<String, Class<?>> ALL = commands();
+    }
 
     private static Map<String, Class<?>> commands() {
         Map<String, Class<?>> map = new LinkedHashMap<>();
@@ -116,8 +130,8 @@ public final class Main {
         if (named == null && args.length == 1 && (args[0].equals("-V") || args[0].equals("--version"))) {
             return;
         }
-        Class<?> only = named == null || named.equals("completion") ? null : COMMANDS.get(named);
-        for (Class<?> type : new LinkedHashSet<>(COMMANDS.values())) {
+        Class<?> only = named == null || named.equals("completion") ? null : Commands.ALL.get(named);
+        for (Class<?> type : new LinkedHashSet<>(Commands.ALL.values())) {
             if (only == null || only == type) {
                 commandLine.addSubcommand(type);
             }

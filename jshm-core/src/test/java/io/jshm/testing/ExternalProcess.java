@@ -47,7 +47,6 @@ public final class ExternalProcess implements AutoCloseable {
     public static Result run(Duration timeout, List<String> command) throws InterruptedException {
         try (ExternalProcess p = start(command)) {
             int code = p.waitFor(timeout);
-            p.reader.join(timeout.toMillis()); // all output read
             return new Result(code, p.output());
         }
     }
@@ -122,11 +121,15 @@ public final class ExternalProcess implements AutoCloseable {
         }
     }
 
-    /** Waits for the process to exit. {@return its exit code}, failing after the timeout */
+    /**
+     * Waits for the process to exit and for its output to be read to the end (what it printed last
+     * may still be in the pipe when it exits). {@return its exit code}, failing after the timeout
+     */
     public int waitFor(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("process " + pid() + " still running after " + timeout + "; output:\n" + output());
         }
+        reader.join(timeout.toMillis());
         return process.exitValue();
     }
 

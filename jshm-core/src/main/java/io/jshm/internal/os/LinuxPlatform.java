@@ -41,7 +41,10 @@ final class LinuxPlatform implements Platform {
     private static final int NAME_MAX = 255;
     private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
-    private final long pageSize = LibC.pageSize();
+    /** The page size, asked of the system on first use: a process that only looks never needs it. */
+    private static final class Page {
+        static final long SIZE = LibC.pageSize();
+    }
 
     @Override
     public int maxNameLength() {
@@ -50,7 +53,7 @@ final class LinuxPlatform implements Platform {
 
     @Override
     public long mapAlignment() {
-        return pageSize;
+        return Page.SIZE;
     }
 
     // ---------------------------------------------------------------- create

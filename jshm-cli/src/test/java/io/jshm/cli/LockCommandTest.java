@@ -66,8 +66,11 @@ class LockCommandTest {
         try (ChildJvm holder = ChildJvm.start(Main.class, "lock", name, "--", "sleep", "30");
              SharedMutex probe = openWhenMade(name, holder)) {
             awaitHeldBy(probe, holder);
-            holder.process().descendants().forEach(ProcessHandle::destroyForcibly); // the 'sleep'
+            // The holder first: a 'sleep' killed first would end the command, and the holder would
+            // unlock before its kill. Its children are found before it dies (then they are orphans).
+            List<ProcessHandle> command = holder.process().descendants().toList();
             holder.kill9();
+            command.forEach(ProcessHandle::destroyForcibly);
 
             Cli.Result next = Cli.run("lock", "--timeout", "10s", name, "--", "true");
 

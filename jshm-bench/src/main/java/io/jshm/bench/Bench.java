@@ -84,7 +84,7 @@ final class Bench {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("jshm-bench-");
-            run(options, parts, dir, out, err);
+            run(options, options.plan(), parts, dir, out, err);
             return 0;
         } catch (IOException | RuntimeException e) {
             err.println("bench: " + e.getMessage());
@@ -98,9 +98,8 @@ final class Bench {
         }
     }
 
-    static Results run(Options options, List<String> parts, Path dir, PrintStream out, PrintStream err)
+    static Results run(Options options, Plan plan, List<String> parts, Path dir, PrintStream out, PrintStream err)
             throws IOException, InterruptedException {
-        Plan plan = options.plan();
         Machine before = Machine.before();
         Results results = Harness.run(plan, parts, dir, err);
         Machine machine = before.after();
@@ -115,7 +114,8 @@ final class Bench {
             out.println("JSON: " + options.json());
         }
         boolean complete = !options.quick() && options.only().isEmpty();
-        Path docs = options.docs() != null ? options.docs() : complete && !options.noDocs() ? Path.of("docs") : null;
+        Path docs = options.docs() != null ? options.docs() : complete && !options.noDocs()
+                ? Path.of(System.getProperty("jshm.bench.docs", "docs")) : null;
         if (docs != null && !options.noDocs()) {
             Table rtt = tables.stream().filter(t -> t.id().equals("round_trip")).findFirst().orElse(null);
             if (rtt != null) {

@@ -98,7 +98,8 @@ final class Child {
 
     /**
      * Warms up for at least {@code warmMillis} and {@code warmCount} round trips, then records at
-     * least {@code millis} and {@code count} of them (at most three times {@code millis}).
+     * least {@code millis} and {@code count} of them (after three times {@code millis}, a tenth
+     * of {@code count} will do).
      * {@return how many round trips were recorded into {@code samples}}
      */
     private int pingPong(long warmMillis, long warmCount, long millis, long count, long[] samples) throws IOException {
@@ -117,7 +118,8 @@ final class Child {
                 end = t0 + TimeUnit.MILLISECONDS.toNanos(millis);
                 cap = t0 + TimeUnit.MILLISECONDS.toNanos(3 * millis);
             }
-            if (recordFrom >= 0 && ((t0 - end >= 0 && n >= count) || t0 - cap >= 0 || n == samples.length)) {
+            if (recordFrom >= 0 && ((t0 - end >= 0 && n >= count) || (t0 - cap >= 0 && n * 10L >= count)
+                    || n == samples.length)) {
                 break;
             }
             prepare(i, Messages.PING_LENGTH);
@@ -157,8 +159,8 @@ final class Child {
                     from = count;
                     start = now;
                 }
-                if (now - end >= 0) {
-                    break;
+                if (now - end >= 0 && from >= 0 && count > from) {
+                    break; // at least 64 messages timed
                 }
             }
             prepare(count, size);

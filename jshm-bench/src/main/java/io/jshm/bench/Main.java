@@ -5,6 +5,7 @@ import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Entry point of {@code jshm-bench.jar}: {@code bench} (the side-by-side run of issue 6: jshm
@@ -41,7 +42,13 @@ public final class Main {
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         switch (what) {
             case "sync" -> SyncBench.main(rest);
-            case "bench" -> System.exit(Bench.main(rest, System.out, System.err));
+            case "bench" -> {
+                if (rest.length > 0 && List.of("jmh", "sync", "queue").contains(rest[0])) {
+                    main(rest); // bin/jshm bench jmh|sync|queue ...
+                } else {
+                    System.exit(Bench.main(rest, System.out, System.err));
+                }
+            }
             case "queue" -> System.exit(Bench.main(queueOnly(rest), System.out, System.err));
             case "jmh" -> jmh(rest);
             default -> {

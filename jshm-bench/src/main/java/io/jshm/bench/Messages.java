@@ -1,5 +1,6 @@
 package io.jshm.bench;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -9,7 +10,7 @@ import java.lang.foreign.ValueLayout;
  * lost, repeated, reordered or torn at either end is caught. Control messages have a negative
  * first word: {@link #END} (the second word is the count sent), {@link #READY} and {@link #DONE}
  * (the second word is the count received). In verification runs every byte in between follows
- * {@link #pattern}, and the receiver checks them all.
+ * a pattern that differs from message to message ({@link #fill}), and the receiver checks them all.
  */
 final class Messages {
     private Messages() {
@@ -34,25 +35,26 @@ final class Messages {
         message.set(WORD, 8, value);
     }
 
-    /** {@return byte {@code i} of message {@code seq} in a verification run} */
-    static byte pattern(long seq, long i) {
-        return (byte) (seq * 31 + i * 7 + 1);
-    }
+    /** Verification runs' payload: message {@code seq} carries this from offset {@code seq % 251} (made on first use). */
+    private static final class Pattern {
+        static final MemorySegment BYTES = Arena.global().allocate((1 << 20) + 512);
 
-    /** Fills bytes 8 to length - 8 of message {@code seq} with {@link #pattern}. */
-    static void fill(MemorySegment message, long seq, int length) {
-        for (int i = 8; i < length - 8; i++) {
-            message.set(ValueLayout.JAVA_BYTE, i, pattern(seq, i));
-        }
-    }
-
-    /** {@return the index of the first byte of the copy that breaks the pattern, or -1} */
-    static int firstDamaged(MemorySegment copy, long seq, int length) {
-        for (int i = 8; i < length - 8; i++) {
-            if (copy.get(ValueLayout.JAVA_BYTE, i) != pattern(seq, i)) {
-                return i;
+        static {
+            for (int k = 0; k < BYTES.byteSize(); k++) {
+                BYTES.set(ValueLayout.JAVA_BYTE, k, (byte) (k % 253));
             }
         }
-        return -1;
+    }
+
+    /** Fills bytes 8 to length - 8 of message {@code seq} with its verification pattern. */
+    static void fill(MemorySegment message, long seq, int length) {
+        MemorySegment.copy(Pattern.BYTES, seq % 251, message, 8, length - 16);
+    }
+
+    /** {@return the index of the first byte of the copy that breaks message {@code seq}'s pattern, or -1} */
+    static int firstDamaged(MemorySegment copy, long seq, int length) {
+        long from = seq % 251;
+        long at = MemorySegment.mismatch(copy, 8, length - 8, Pattern.BYTES, from, from + length - 16);
+        return at < 0 ? -1 : (int) (8 + at);
     }
 }

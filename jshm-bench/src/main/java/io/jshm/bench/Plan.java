@@ -6,7 +6,8 @@ import java.util.List;
  * How long and how much a run measures. Durations are per child and phase: each round-trip phase
  * warms up (unrecorded) for at least {@code warmMillis} and {@code warmCount} round trips (so the
  * JIT has compiled the loop however busy the machine is), then records for at least
- * {@code latencyMillis} and {@code minSamples} round trips (at most three times that long); each
+ * {@code latencyMillis} and {@code minSamples} round trips (past three times that long, a tenth
+ * of them will do); each
  * one-way stream runs for {@code streamMillis}, its first fifth untimed; each bulk-copy size for
  * {@code copyMillis} per source. Rounds interleave the parts; the first of several rounds is a
  * warm-up, discarded.

@@ -20,7 +20,8 @@
  * both, and the end marker (sequence -1) carries the count in its second word.
  *
  * The phases are those of Child.java: a warm-up of at least WARM_MS and COUNT round trips, then
- * at least LAT_MS and COUNT recorded (at most three times LAT_MS); each stream runs TPUT_MS, the
+ * at least LAT_MS and COUNT recorded (past three times LAT_MS, a tenth of COUNT
+ * will do); each stream runs TPUT_MS, the
  * clock starting after its first fifth.
  *
  * Results go to OUT as little-endian int64 records: tag, count, count values (see ResultFile.java).
@@ -132,7 +133,7 @@ static void pingpong_a(char *raw, int64_t warm_ms, int64_t warm_count, int64_t l
             end = t0 + lat_ms * 1000000L;
             cap = t0 + 3 * lat_ms * 1000000L;
         }
-        if (recording && ((t0 >= end && n >= count) || t0 >= cap || n == max)) break;
+        if (recording && ((t0 >= end && n >= count) || (t0 >= cap && n * 10 >= count) || n == max)) break;
         ping_send(raw, 0, i, msg);
         int64_t got = ping_receive(raw, 256, &seen, msg);
         int64_t t1 = now_ns();
@@ -195,7 +196,7 @@ static void stream_a(char *ring, long capacity, long size, int64_t budget_ms) {
                 from = count;
                 start = now;
             }
-            if (now >= end) break;
+            if (now >= end && from >= 0 && count > from) break; /* at least 64 messages timed */
         }
         memcpy(msg, &count, 8);
         memcpy(msg + size - 8, &count, 8);

@@ -25,22 +25,41 @@ final class Docs {
         StringBuilder b = new StringBuilder();
         b.append(BEGIN).append("\n## Side by side: jshm, Agrona, sockets and the C floor (issue 6)\n\n");
         b.append("```sh\n").append(command).append("\n```\n\n");
-        b.append(String.format(Locale.ROOT, "Machine: %s, %d cores, %s; %s. Run %s; load average %s before, %s after"
-                        + " (other engineers' builds were running on the same two cores: compare ratios, not absolute"
-                        + " figures).%n%n", m.cpu(), m.cores(), m.kernel(), m.jdk(), m.date(), m.loadBefore(), m.loadAfter()));
+        String busy = busy(m) ? " — the machine was busy with other work (other builds and tests on the same cores),"
+                + " so compare ratios, not absolute figures" : "";
+        b.append(String.format(Locale.ROOT, "Machine: %s, %d cores, %s; %s. Run %s; load average (1, 5, 15 min) %s"
+                + " before, %s after (the run's own two spinning ends count there)%s.%n%n", m.cpu(), m.cores(),
+                m.kernel(), m.jdk(), m.date(), m.loadBefore(), m.loadAfter(), busy));
         b.append(String.format(Locale.ROOT, "%d rounds, each running every part once in the same order, the first round"
-                        + " discarded; every part in fresh processes, the two ends %s, busy-spinning. Round trips: %d ms"
-                        + " warm-up then %d ms recorded per child; streams: %d ms per size; copies: %d ms per size and source."
+                        + " discarded; every part in fresh processes, the two ends %s, busy-spinning. Round trips: at"
+                        + " least %d ms and %d round trips of warm-up, then at least %d ms and %d recorded, per child; streams: %d ms per size, the first fifth untimed; copies: %d ms per size and source."
                         + " A ratio is the row's figure divided by the C floor's (÷ C floor) or by Agrona's (÷ Agrona:"
                         + " ManyToOne for MPSC, else OneToOne), both from this run.%n",
                 plan.rounds(), Processes.TASKSET ? "pinned with taskset to cores 0 and 1" : "not pinned",
-                plan.warmMillis(), plan.latencyMillis(), plan.streamMillis(), plan.copyMillis()));
+                plan.warmMillis(), plan.warmCount(), plan.latencyMillis(), plan.minSamples(), plan.streamMillis(),
+                plan.copyMillis()));
         for (String note : notes) {
             b.append("\nNote: ").append(note).append('\n');
         }
         b.append("\n![Round-trip percentiles](").append(CHART).append(")\n");
         b.append(Report.markdown(tables, targets));
         return b.append('\n').append(END).toString();
+    }
+
+    /**
+     * {@return whether other work loaded the machine: a 1-minute load average of 1 or more before
+     * the run} (after it, the load includes the run's own two spinning processes)
+     */
+    static boolean busy(Machine m) {
+        return firstLoad(m.loadBefore()) >= 1;
+    }
+
+    private static double firstLoad(String load) {
+        try {
+            return Double.parseDouble(load.split(" ")[0]);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** Replaces the generated section of {@code markdown} (a file's text) with {@code section}. {@return the new text} */

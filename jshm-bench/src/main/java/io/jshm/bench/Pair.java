@@ -113,6 +113,7 @@ final class Pair {
             throw e;
         }
         try {
+            awaitEither(endA, endB, timeout);
             endA.finish(timeout);
             String said = endB.finish(timeout);
             Outcome outcome = new Outcome(ResultFile.read(out), received(said));
@@ -126,6 +127,20 @@ final class Pair {
                 endB.kill();
             }
             Files.deleteIfExists(out);
+        }
+    }
+
+    /** Waits until A ends, or B fails first (then A, which would wait for B, is stopped at once). */
+    private static void awaitEither(Processes.Running a, Processes.Running b, long timeoutSeconds)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (!a.process().waitFor(50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            boolean bFailed = !b.process().isAlive() && b.process().exitValue() != 0;
+            if (bFailed || System.nanoTime() - deadline > 0) {
+                a.kill();
+                b.finish(1); // throws with B's stderr
+                throw new IOException(a.label() + " still running after " + timeoutSeconds + " s, killed");
+            }
         }
     }
 

@@ -25,7 +25,9 @@ final class Report {
     }
 
     private static String header(Table t) {
-        return t.title() + (t.unit().isEmpty() ? "" : ", " + t.unit()) + " (" + t.better() + " is better)";
+        boolean noAgrona = t.rows().stream().allMatch(r -> r.vsAgrona() == null);
+        return t.title() + (t.unit().isEmpty() ? "" : ", " + t.unit()) + " (" + t.better() + " is better"
+                + (noAgrona ? "; Agrona has no counterpart, so ratios to C only" : "") + ")";
     }
 
     static String text(List<Table> tables, List<Targets.Target> targets, Machine m, Plan plan) {

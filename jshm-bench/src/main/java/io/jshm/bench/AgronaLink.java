@@ -25,6 +25,7 @@ final class AgronaLink implements Link {
     private final UnsafeBuffer source;
     private MemorySegment sourceOf;
     private Received target;
+    private Runnable each;
     private final MessageHandler handler;
 
     /** {@return the file that holds the ring of {@code name}} */
@@ -51,6 +52,7 @@ final class AgronaLink implements Link {
             if (target.copy != null) {
                 MemorySegment.copy(view, index, target.copy, 0, length);
             }
+            each.run();
         };
     }
 
@@ -66,9 +68,10 @@ final class AgronaLink implements Link {
     }
 
     @Override
-    public boolean poll(Received into) {
+    public int poll(Received into, Runnable each, int limit) {
         target = into;
-        return ring.read(handler, 1) == 1;
+        this.each = each;
+        return ring.read(handler, limit);
     }
 
     @Override

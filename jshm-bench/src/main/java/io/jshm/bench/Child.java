@@ -192,24 +192,50 @@ final class Child {
         }
     }
 
-    /** {@return how many messages of {@code size} bytes arrived intact, in order, before the end marker} */
+    /** The consumer's state while it drains a stream (see {@link #consume}). */
+    private long expected;
+    private int streamSize;
+    private boolean ended;
+    private final Runnable onMessage = this::onMessage;
+
+    /** Polls at most this many messages at a time, as a consumer of a queue would. */
+    static final int BATCH = 256;
+
+    /**
+     * Drains one stream in batches of up to {@link #BATCH}. {@return how many messages of
+     * {@code size} bytes arrived intact, in order, before the end marker}
+     */
     private long consume(int size) throws IOException {
         Link in = ends.in(size);
         Link back = ends.out(Messages.CONTROL_LENGTH);
+        expected = 0;
+        streamSize = size;
+        ended = false;
         Messages.control(message, Messages.READY, 0);
         back.send(message, Messages.CONTROL_LENGTH);
-        for (long expected = 0; ; expected++) {
-            await(in);
-            if (got.first == Messages.END) {
-                if (got.second != expected) {
-                    throw new IllegalStateException("the end marker says " + got.second + " messages of " + size
-                            + " B were sent, " + expected + " arrived");
+        long spins = 0;
+        while (!ended) {
+            if (in.poll(got, onMessage, BATCH) == 0) {
+                Thread.onSpinWait();
+                if ((++spins & 0x3FFFFFF) == 0) {
+                    throw new IllegalStateException("no message of " + size + " B for a long time, " + expected + " so far");
                 }
-                Messages.control(message, Messages.DONE, expected);
-                back.send(message, Messages.CONTROL_LENGTH);
-                return expected;
             }
-            check(expected, size);
+        }
+        Messages.control(message, Messages.DONE, expected);
+        back.send(message, Messages.CONTROL_LENGTH);
+        return expected;
+    }
+
+    private void onMessage() {
+        if (got.first == Messages.END) {
+            if (got.second != expected) {
+                throw new IllegalStateException("the end marker says " + got.second + " messages of " + streamSize
+                        + " B were sent, " + expected + " arrived");
+            }
+            ended = true;
+        } else {
+            check(expected++, streamSize);
         }
     }
 

@@ -16,10 +16,19 @@ interface Link extends AutoCloseable {
     void send(MemorySegment message, int length) throws IOException;
 
     /**
-     * Takes one message if there is one. {@return whether there was} On true, {@code into}
-     * describes it, and holds a copy of its bytes when {@link Received#copy} is set.
+     * Takes up to {@code limit} messages that have arrived, as a consumer of this transport
+     * would (queues and rings hand them over in one batch). For each, {@code into} describes it
+     * (and holds a copy of its bytes when {@link Received#copy} is set), then {@code each} runs.
+     * {@return how many were taken, 0 if none had arrived}
      */
-    boolean poll(Received into) throws IOException;
+    int poll(Received into, Runnable each, int limit) throws IOException;
+
+    /** Takes one message if there is one, into {@code into}. {@return whether there was} */
+    default boolean poll(Received into) throws IOException {
+        return poll(into, NOTHING, 1) == 1;
+    }
+
+    Runnable NOTHING = () -> { };
 
     @Override
     void close() throws IOException;

@@ -31,7 +31,7 @@ record Plan(int rounds, long warmMillis, long warmCount, long latencyMillis, lon
 
     /** The quick run: under a minute on two cores; short phases, so wider error. */
     static Plan quick(String prefix) {
-        return new Plan(2, 100, 10_000, 200, 10_000, 100, SIZES, LIFECYCLE_SIZES, List.of(200, 4), 100, COPY_SIZES, false, prefix);
+        return new Plan(2, 50, 5_000, 150, 5_000, 80, SIZES, LIFECYCLE_SIZES, List.of(150, 3), 80, COPY_SIZES, false, prefix);
     }
 
     /** {@return whether the first round is a warm-up, not recorded} */

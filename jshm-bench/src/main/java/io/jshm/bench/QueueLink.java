@@ -10,7 +10,11 @@ final class QueueLink implements Link {
     private final SharedQueue queue;
     private final MemorySegment[] slices = new MemorySegment[Messages.PING_LENGTH + 1];
     private Received target;
-    private final MessageHandler handler = (type, buffer, offset, length) -> target.note(buffer, offset, length);
+    private Runnable each;
+    private final MessageHandler handler = (type, buffer, offset, length) -> {
+        target.note(buffer, offset, length);
+        each.run();
+    };
 
     QueueLink(String name) {
         this.queue = SharedQueue.open(name);
@@ -32,9 +36,10 @@ final class QueueLink implements Link {
     }
 
     @Override
-    public boolean poll(Received into) {
+    public int poll(Received into, Runnable each, int limit) {
         target = into;
-        return queue.poll(handler, 1) == 1;
+        this.each = each;
+        return queue.poll(handler, limit);
     }
 
     @Override

@@ -46,14 +46,15 @@ final class RawRegionLink implements Link {
     }
 
     @Override
-    public boolean poll(Received into) {
+    public int poll(Received into, Runnable each, int limit) {
         long word = Atomics.getLongAcquire(segment, block + WORD);
         if (word == seen) {
-            return false;
+            return 0;
         }
         seen = word;
         into.note(segment, block, (int) segment.get(Messages.WORD, block + LENGTH));
-        return true;
+        each.run();
+        return 1; // a mailbox holds one message
     }
 
     @Override

@@ -102,7 +102,7 @@ final class SocketLink implements Link {
     }
 
     @Override
-    public boolean poll(Received into) throws IOException {
+    public int poll(Received into, Runnable each, int limit) throws IOException {
         if (!frameReady()) {
             in.compact();
             int n = channel.read(in);
@@ -110,14 +110,16 @@ final class SocketLink implements Link {
             if (n < 0) {
                 throw new IOException("socket closed by the other end");
             }
-            if (!frameReady()) {
-                return false;
-            }
         }
-        int length = in.getInt(in.position());
-        into.note(inView, in.position() + 4L, length);
-        in.position(in.position() + 4 + length);
-        return true;
+        int taken = 0;
+        while (taken < limit && frameReady()) {
+            int length = in.getInt(in.position());
+            into.note(inView, in.position() + 4L, length);
+            in.position(in.position() + 4 + length);
+            each.run();
+            taken++;
+        }
+        return taken;
     }
 
     private boolean frameReady() {

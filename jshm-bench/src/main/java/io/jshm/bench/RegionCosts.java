@@ -54,9 +54,9 @@ final class RegionCosts {
 
     /**
      * For each size: copies into a region of that size with {@link MemorySegment#copy}, from a
-     * heap array and from native memory, for {@code budgetMillis} each (the first fifth
-     * unrecorded), and writes {@link ResultFile#COPY} records of ns per copy. A sample is at least
-     * 4 MiB of copying, so the clock's cost does not count.
+     * heap array and from native memory, for {@code budgetMillis} each (a warm-up of at least
+     * a fifth of that and {@link #warmCopies} copies unrecorded, then at least four fifths recorded), and writes {@link ResultFile#COPY} records: ns per sample of
+     * {@link #copiesPerSample} copies (at least 4 MiB of copying, so the clock's cost does not count).
      */
     static void copy(String prefix, long budgetMillis, Path out, long[] sizes) throws IOException {
         ResultFile results = new ResultFile();
@@ -75,26 +75,47 @@ final class RegionCosts {
         results.write(out);
     }
 
+    /** {@return how many copies of {@code size} bytes one sample times: 4 MiB worth, at least one} (cfloor.c: the same) */
+    static long copiesPerSample(long size) {
+        return size >= (4 << 20) ? 1 : (4 << 20) / size;
+    }
+
+    /**
+     * {@return how many copies of {@code size} bytes the warm-up makes at least: 200,000, or 1 GiB
+     * worth when that is fewer (so the JIT has compiled the copy loop even in a short run)}
+     */
+    static long warmCopies(long size) {
+        return Math.max(1, Math.min(200_000, (1L << 30) / size));
+    }
+
     private static long[] samples(MemorySegment source, MemorySegment target, long size, int kind, long budgetMillis) {
-        long reps = size >= (4 << 20) ? 1 : (4 << 20) / size;
+        long reps = copiesPerSample(size);
         long[] values = new long[2 + 100_000];
         values[0] = size;
         values[1] = kind;
         int n = 0;
+        long warmCopies = warmCopies(size);
+        long copies = 0;
         long start = System.nanoTime();
         long warmEnd = start + TimeUnit.MILLISECONDS.toNanos(budgetMillis) / 5;
         long end = start + TimeUnit.MILLISECONDS.toNanos(budgetMillis);
+        boolean warm = true;
         while (n < values.length - 2) {
             long t0 = System.nanoTime();
-            if (t0 - end >= 0 && n >= 3) {
+            if (warm && t0 - warmEnd >= 0 && copies >= warmCopies) {
+                warm = false;
+                end = Math.max(end, t0 + TimeUnit.MILLISECONDS.toNanos(budgetMillis) * 4 / 5);
+            }
+            if (!warm && t0 - end >= 0 && n >= 3) {
                 break;
             }
             for (long r = 0; r < reps; r++) {
                 MemorySegment.copy(source, 0, target, 0, size);
             }
             long t1 = System.nanoTime();
-            if (t0 - warmEnd >= 0) {
-                values[2 + n++] = (t1 - t0) / reps;
+            copies += reps;
+            if (!warm) {
+                values[2 + n++] = t1 - t0; // ns for reps copies
             }
         }
         return java.util.Arrays.copyOf(values, 2 + n);

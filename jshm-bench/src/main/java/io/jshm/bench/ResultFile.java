@@ -22,7 +22,7 @@ import java.util.List;
  *   <tr><td>1 {@link #RTT}</td><td>round-trip samples, ns</td></tr>
  *   <tr><td>2 {@link #STREAM}</td><td>message size, messages, ns from first send to the receiver's acknowledgement of the last</td></tr>
  *   <tr><td>3 {@link #LIFECYCLE}</td><td>region size, then one sample per create-to-unlink, ns</td></tr>
- *   <tr><td>4 {@link #COPY}</td><td>size, source (0 native, 1 heap), then ns per copy, one per sample</td></tr>
+ *   <tr><td>4 {@link #COPY}</td><td>size, source (0 native, 1 heap), then ns per sample of {@code RegionCosts.copiesPerSample(size)} copies</td></tr>
  * </table>
  */
 final class ResultFile {

@@ -28,7 +28,7 @@ final class Results {
     final Map<Transport, Map<Integer, long[]>> streams = new EnumMap<>(Transport.class);
     /** implementation, then region size: create-to-unlink samples. */
     final Map<String, Map<Long, Histogram>> lifecycle = new LinkedHashMap<>();
-    /** implementation, then copy size: ns per copy, one per sample. */
+    /** implementation, then copy size: ns per sample ({@link RegionCosts#copiesPerSample} copies). */
     final Map<String, Map<Long, Histogram>> copy = new LinkedHashMap<>();
     final List<String> notes = new ArrayList<>();
     /** How many messages each transport's B end checked, all rounds together (the warm-up round too). */

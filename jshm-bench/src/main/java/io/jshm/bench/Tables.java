@@ -111,8 +111,9 @@ final class Tables {
         return new Table("copy", "Bulk copy into a region, one thread", "GB/s", "higher", List.of("median", "best"), rows);
     }
 
-    /** GB/s of the median and of the fastest copy. */
+    /** GB/s of the median and of the fastest sample (each of {@link RegionCosts#copiesPerSample} copies). */
     private static double[] copyValues(Histogram h, long size) {
-        return new double[] {size / (double) h.getValueAtPercentile(50), size / (double) h.getMinValue()};
+        double bytes = (double) size * RegionCosts.copiesPerSample(size);
+        return new double[] {bytes / h.getValueAtPercentile(50), bytes / h.getMinValue()};
     }
 }

@@ -300,16 +300,25 @@ static int copy(const char *prefix, int64_t budget_ms, const char *path, int nsi
         memset(source, 7, (size_t) size);
         memset(region, 0, (size_t) size);
         int64_t max = 100000, n = 0, *samples = malloc(sizeof(int64_t) * max);
+        /* warm-up as RegionCosts.java: at least a fifth of the budget and warm_copies copies */
+        long warm_copies = (1L << 30) / size < 200000 ? (1L << 30) / size : 200000, copies = 0;
+        if (warm_copies < 1) warm_copies = 1;
         int64_t start = now_ns(), warm_end = start + budget_ms * 200000L, end = start + budget_ms * 1000000L;
+        int warm = 1;
         for (;;) {
             int64_t t0 = now_ns();
-            if ((t0 >= end && n >= 3) || n == max) break;
+            if (warm && t0 >= warm_end && copies >= warm_copies) {
+                warm = 0;
+                if (end < t0 + budget_ms * 800000L) end = t0 + budget_ms * 800000L;
+            }
+            if ((!warm && t0 >= end && n >= 3) || n == max) break;
             for (long r = 0; r < reps; r++) {
                 memcpy(region, source, (size_t) size);
                 __asm__ __volatile__("" ::: "memory");
             }
             int64_t t1 = now_ns();
-            if (t0 >= warm_end) samples[n++] = (t1 - t0) / reps;
+            copies += reps;
+            if (!warm) samples[n++] = t1 - t0; /* ns for reps copies */
         }
         put(TAG_COPY);
         put(2 + n);

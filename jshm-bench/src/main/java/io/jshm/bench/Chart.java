@@ -4,12 +4,14 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.renderer.category.LineAndShapeRenderer;
 import org.jfree.data.category.DefaultCategoryDataset;
 
 import java.awt.Color;
 import java.io.IOException;
+import java.text.DecimalFormat;
 import java.nio.file.Path;
 
 /**
@@ -30,6 +32,8 @@ final class Chart {
         }
         LogAxis micros = new LogAxis("round trip, µs (log scale)");
         micros.setSmallestValue(0.01);
+        micros.setTickUnit(new NumberTickUnit(1)); // one tick per power of ten
+        micros.setNumberFormatOverride(new DecimalFormat("#,##0.##"));
         CategoryPlot plot = new CategoryPlot(data, new CategoryAxis("percentile"), micros, new LineAndShapeRenderer(true, true));
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);

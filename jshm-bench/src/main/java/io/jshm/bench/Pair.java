@@ -90,8 +90,9 @@ final class Pair {
         String[] sizeArgs = sizes.stream().map(String::valueOf).toArray(String[]::new);
         List<String> a = new ArrayList<>();
         List<String> b = new ArrayList<>();
-        String warm = plan.warmMillis() + ":" + plan.warmCount();
-        String latency = plan.latencyMillis() + ":" + plan.minSamples();
+        long counts = transport == Transport.UNIX_SOCKET || transport == Transport.TCP_LOOPBACK ? 10 : 1;
+        String warm = plan.warmMillis() + ":" + plan.warmCount() / counts;
+        String latency = plan.latencyMillis() + ":" + plan.minSamples() / counts;
         String stream = Long.toString(plan.streamMillis());
         if (transport.java()) {
             a.addAll(Processes.javaChild(join(new String[] {"a", transport.name(), prefix, address, warm, latency, stream,

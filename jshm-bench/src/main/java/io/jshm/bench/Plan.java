@@ -8,6 +8,7 @@ import java.util.List;
  * JIT has compiled the loop however busy the machine is), then records for at least
  * {@code latencyMillis} and {@code minSamples} round trips (past three times that long, a tenth
  * of them will do); each
+ * (a tenth of both counts for sockets, whose round trips take tens of microseconds); each
  * one-way stream runs for {@code streamMillis}, its first fifth untimed; each bulk-copy size for
  * {@code copyMillis} per source. Rounds interleave the parts; the first of several rounds is a
  * warm-up, discarded.
@@ -24,9 +25,10 @@ record Plan(int rounds, long warmMillis, long warmCount, long latencyMillis, lon
     static final List<Long> LIFECYCLE_SIZES = List.of(4096L, 64L << 20);
     static final List<Long> COPY_SIZES = List.of(4096L, 1L << 20, 256L << 20);
 
-    /** The full run: about 5 minutes on two cores. */
+    /** The full run: about 6 minutes on two cores, 8 on busy ones. */
     static Plan full(String prefix) {
-        return new Plan(4, 500, 100_000, 1500, 200_000, 700, SIZES, LIFECYCLE_SIZES, List.of(2000, 25), 800, COPY_SIZES, false, prefix);
+        return new Plan(4, 500, 100_000, 1000, 150_000, 500, SIZES, LIFECYCLE_SIZES, List.of(1500, 20), 600, COPY_SIZES, false,
+                prefix);
     }
 
     /** The quick run: under a minute on two cores; short phases, so wider error. */

@@ -21,11 +21,13 @@ final class Bench {
 
     /** The parsed command line. */
     record Options(boolean quick, List<String> only, Path json, Path docs, boolean noDocs, int rounds, String prefix,
-                   boolean verify) {
+                   boolean verify, boolean verbose, boolean help) {
         static Options parse(String[] args) {
             boolean quick = false;
             boolean noDocs = false;
             boolean verify = false;
+            boolean verbose = false;
+            boolean help = false;
             List<String> only = new ArrayList<>();
             Path json = null;
             Path docs = null;
@@ -36,6 +38,8 @@ final class Bench {
                     case "--quick" -> quick = true;
                     case "--no-docs" -> noDocs = true;
                     case "--verify" -> verify = true;
+                    case "--verbose" -> verbose = true;
+                    case "--help", "-h" -> help = true;
                     case "--json" -> json = Path.of(value(args, ++i, "--json"));
                     case "--docs" -> docs = Path.of(value(args, ++i, "--docs"));
                     case "--rounds" -> rounds = Integer.parseInt(value(args, ++i, "--rounds"));
@@ -49,7 +53,7 @@ final class Bench {
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
-            return new Options(quick, only, json, docs, noDocs, rounds, prefix, verify);
+            return new Options(quick, only, json, docs, noDocs, rounds, prefix, verify, verbose, help);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -67,7 +71,8 @@ final class Bench {
     }
 
     static final String USAGE = "usage: bench [--quick] [--only NAME...] [--json FILE] [--docs DIR | --no-docs] [--rounds N]"
-            + "%n  parts (--only takes any part of a name, case-insensitive): %s%n";
+            + " [--verbose]%n  parts (--only takes any part of a name, case-insensitive): %s%n"
+            + "  a full run of every part rewrites docs/benchmarks.md and docs/benchmarks-latency.png%n";
 
     /** {@return the exit status: 0 done, 1 failed, 2 usage} */
     static int main(String[] args, PrintStream out, PrintStream err) {
@@ -81,13 +86,24 @@ final class Bench {
             err.printf(USAGE, Harness.parts());
             return 2;
         }
+        if (options.help()) {
+            out.printf(USAGE, Harness.parts());
+            return 0;
+        }
         Path dir = null;
         try {
             dir = Files.createTempDirectory("jshm-bench-");
             run(options, options.plan(), parts, dir, out, err);
             return 0;
         } catch (IOException | RuntimeException e) {
-            err.println("bench: " + e.getMessage());
+            String message = String.valueOf(e.getMessage());
+            if (options.verbose()) {
+                err.println("bench: " + message);
+                e.printStackTrace(err);
+            } else {
+                String first = message.lines().findFirst().orElse(message);
+                err.println("bench: " + first + (first.equals(message) ? "" : " (--verbose shows the rest)"));
+            }
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -98,4 +98,19 @@ class BenchRunTest {
         assertThat(r.output()).contains("json ok 4 9");
         assertThat(r.code()).isZero();
     }
+
+    @Test
+    void usageErrorsExitWithTwoAndHelpWithZero() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        assertThat(Bench.main(new String[] {"--bogus"}, o, e)).isEqualTo(2);
+        assertThat(Bench.main(new String[] {"--only", "no-such-part"}, o, e)).isEqualTo(2);
+        assertThat(Bench.main(new String[] {"--json"}, o, e)).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option --bogus", "picks nothing",
+                "--json needs a value", "usage: bench");
+        assertThat(Bench.main(new String[] {"--help"}, o, e)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("usage: bench", "C floor", "lifecycle");
+    }
 }

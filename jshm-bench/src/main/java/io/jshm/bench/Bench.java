@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * {@code bench [--quick] [--only NAME...] [--json FILE] [--docs DIR | --no-docs] [--rounds N]}:
+ * {@code bench [--quick] [--only NAME...] [--json FILE] [--docs DIR | --no-docs] [--rounds N] [--verbose]}:
  * the side-by-side run ({@link Harness}), its table on stdout, JSON where asked, and
  * {@code docs/benchmarks.md} with its chart regenerated after a full run of every part (or
  * wherever {@code --docs} says, whatever the run).

@@ -91,8 +91,15 @@ final class Bench {
             return 0;
         }
         Path dir = null;
+        Runnable cleanup = null;
         try {
             dir = Files.createTempDirectory("jshm-bench-");
+            Path work = dir;
+            cleanup = () -> {
+                removeRegions(options.prefix());
+                removeAll(work);
+            };
+            Processes.atShutdown(cleanup);
             run(options, options.plan(), parts, dir, out, err);
             return 0;
         } catch (IOException | RuntimeException e) {
@@ -110,7 +117,19 @@ final class Bench {
             err.println("bench: interrupted");
             return 1;
         } finally {
+            if (cleanup != null) {
+                Processes.done(cleanup);
+            }
             removeAll(dir);
+        }
+    }
+
+    /** Removes what an interrupted run left in /dev/shm: every entry named with this run's prefix. */
+    private static void removeRegions(String prefix) {
+        try (Stream<Path> all = Files.list(Path.of("/dev/shm"))) {
+            all.filter(p -> p.getFileName().toString().startsWith(prefix + "-")).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // nothing to remove
         }
     }
 

@@ -214,11 +214,19 @@ final class Child {
         Messages.control(message, Messages.READY, 0);
         back.send(message, Messages.CONTROL_LENGTH);
         long spins = 0;
+        long since = 0;
         while (!ended) {
-            if (in.poll(got, onMessage, BATCH) == 0) {
+            if (in.poll(got, onMessage, BATCH) > 0) {
+                since = 0;
+            } else {
                 Thread.onSpinWait();
-                if ((++spins & 0x3FFFFFF) == 0) {
-                    throw new IllegalStateException("no message of " + size + " B for a long time, " + expected + " so far");
+                if ((++spins & 0xFFFFF) == 0) {
+                    long now = System.nanoTime();
+                    if (since == 0) {
+                        since = now;
+                    } else if (now - since > STUCK_NANOS) {
+                        throw new IllegalStateException("no message of " + size + " B for 60 s, " + expected + " so far");
+                    }
                 }
             }
         }

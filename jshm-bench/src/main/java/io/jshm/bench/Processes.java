@@ -65,10 +65,51 @@ final class Processes {
         }
     }
 
+    /**
+     * Children still running. On shutdown (Ctrl-C, SIGTERM) a hook stops new starts, kills them,
+     * and runs the {@link #atShutdown} clean-ups, so an interrupted run leaves no spinning process
+     * and no region behind.
+     */
+    private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final List<Runnable> CLEANUPS = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static volatile boolean stopping;
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(Processes::stopAll, "bench-shutdown"));
+    }
+
+    private static void stopAll() {
+        stopping = true;
+        LIVE.forEach(Process::destroyForcibly);
+        for (Process p : LIVE) {
+            try {
+                p.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
+        CLEANUPS.forEach(Runnable::run);
+    }
+
+    /** Runs {@code cleanup} if the JVM is stopped before {@link #done} is called with it. */
+    static void atShutdown(Runnable cleanup) {
+        CLEANUPS.add(cleanup);
+    }
+
+    /** The run ended normally: {@code cleanup} need not run at shutdown. */
+    static void done(Runnable cleanup) {
+        CLEANUPS.remove(cleanup);
+    }
+
     static Running start(String label, List<String> command, Path dir) throws IOException {
+        if (stopping) {
+            throw new IOException("stopping: " + label + " not started");
+        }
         Path out = Files.createTempFile(dir, "child-", ".out");
         Path err = Files.createTempFile(dir, "child-", ".err");
         Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        LIVE.add(p);
+        p.onExit().thenRun(() -> LIVE.remove(p));
         return new Running(label, p, out, err);
     }
 

@@ -87,8 +87,25 @@ static int64_t load(char *base, long offset) {
     return __atomic_load_n((int64_t *) (base + offset), __ATOMIC_ACQUIRE);
 }
 
-static void spin(void) {
+/* One wait: busy-wait steps until its condition holds. Every 2^20 steps it looks at the clock:
+ * 60 s without the other end means it is gone (the harness was killed, say), and this end exits
+ * rather than spin forever. */
+struct wait {
+    uint64_t spins;
+    int64_t since;
+};
+
+static void spin(struct wait *w) {
     __builtin_ia32_pause();
+    if ((++w->spins & 0xFFFFF) == 0) {
+        int64_t now = now_ns();
+        if (w->since == 0) {
+            w->since = now;
+        } else if (now - w->since > 60000000000L) {
+            fprintf(stderr, "cfloor: nothing from the other end for 60 s\n");
+            exit(1);
+        }
+    }
 }
 
 /* ------------------------------------------------------------------ output */
@@ -111,7 +128,8 @@ static void ping_send(char *raw, long at, int64_t seq, char *msg) {
 
 static int64_t ping_receive(char *raw, long at, int64_t *seen, char *msg) {
     int64_t w;
-    while ((w = load(raw, at + 64)) == *seen) spin();
+    struct wait wait = {0, 0};
+    while ((w = load(raw, at + 64)) == *seen) spin(&wait);
     *seen = w;
     memcpy(msg, raw + at, PING);
     int64_t first, last;
@@ -168,9 +186,10 @@ static void ring_send(char *ring, long capacity, int64_t *tail, int64_t *cached_
     long record = 8 + padded(n);
     long at = (long) (*tail & (capacity - 1));
     long pad = at + record > capacity ? capacity - at : 0;
+    struct wait wait = {0, 0};
     while (*tail + pad + record - *cached_head > capacity) {
         *cached_head = load(ring, 0);
-        spin();
+        spin(&wait);
     }
     if (pad) {
         *(int64_t *) (ring + RING_DATA + at) = -1;
@@ -186,7 +205,8 @@ static void ring_send(char *ring, long capacity, int64_t *tail, int64_t *cached_
 static void stream_a(char *ring, long capacity, long size, int64_t budget_ms) {
     char *msg = calloc(1, (size_t) size);
     int64_t tail = load(ring, 128), head = load(ring, 0), count = 0, last;
-    while (load(ring, 384) == 0) spin();
+    struct wait ready = {0, 0}, done = {0, 0};
+    while (load(ring, 384) == 0) spin(&ready);
     int64_t first = now_ns(), warm_end = first + budget_ms * 200000L, end = first + budget_ms * 1000000L;
     int64_t start = 0, from = -1;
     for (;;) {
@@ -207,7 +227,7 @@ static void stream_a(char *ring, long capacity, long size, int64_t budget_ms) {
     memcpy(msg, &last, 8);
     memcpy(msg + 8, &count, 8);
     ring_send(ring, capacity, &tail, &head, msg, 16);
-    while (load(ring, 512) != count + 1) spin();
+    while (load(ring, 512) != count + 1) spin(&done);
     int64_t nanos = now_ns() - start;
     put(TAG_STREAM);
     put(3);
@@ -219,13 +239,16 @@ static void stream_a(char *ring, long capacity, long size, int64_t budget_ms) {
 
 static int64_t stream_b(char *ring, long capacity, long size) {
     int64_t head = load(ring, 0), expected = 0;
+    struct wait wait = {0, 0};
     store(ring, 384, 1);
     for (;;) {
         int64_t tail = load(ring, 128);
         if (tail == head) {
-            spin();
+            spin(&wait);
             continue;
         }
+        wait.spins = 0;
+        wait.since = 0;
         while (head < tail) {
             long at = (long) (head & (capacity - 1));
             int64_t n = *(int64_t *) (ring + RING_DATA + at);

@@ -1,0 +1,294 @@
+package io.jshm.bench;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Java ends of a transport, each in a fresh JVM that the harness starts and pins. Both ends
+ * follow the same script: a ping-pong phase, then one one-way stream per message size.
+ * <pre>
+ * Child a TRANSPORT PREFIX ADDRESS WARM_MS:COUNT LAT_MS:COUNT STREAM_MS VERIFY OUT SIZE...   (the driver)
+ * Child b TRANSPORT PREFIX ADDRESS VERIFY SIZE...                           (echoes, consumes, checks)
+ * Child lifecycle PREFIX OUT SIZE:ITERATIONS...                              (see RegionCosts)
+ * Child copy PREFIX BUDGET_MS OUT SIZE...
+ * </pre>
+ * A writes its samples to OUT ({@link ResultFile}); B prints {@code received rtt N} and
+ * {@code received SIZE N} for what it checked. Any damaged, lost or reordered message ends the
+ * child with status 1 and a line on stderr.
+ */
+final class Child {
+    /** At most this many round trips are recorded per child (16 MiB of samples). */
+    static final int MAX_SAMPLES = 1 << 21;
+    private static final long STUCK_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    private final Ends ends;
+    private final boolean verify;
+    private final MemorySegment message;
+    private final Link.Received got;
+
+    private Child(Ends ends, boolean verify, int maxSize) {
+        this.ends = ends;
+        this.verify = verify;
+        Arena arena = Arena.ofAuto();
+        this.message = arena.allocate(Math.max(maxSize, Messages.PING_LENGTH), 8);
+        this.got = new Link.Received(verify ? arena.allocate(Math.max(maxSize, Messages.PING_LENGTH), 8) : null);
+    }
+
+    public static void main(String[] args) throws Exception {
+        try {
+            switch (args[0]) {
+                case "a" -> driver(args);
+                case "b" -> echo(args);
+                case "lifecycle" -> RegionCosts.lifecycle(args[1], Path.of(args[2]),
+                        Arrays.stream(args, 3, args.length).mapToLong(a -> Long.parseLong(a.split(":")[0])).toArray(),
+                        Arrays.stream(args, 3, args.length).mapToInt(a -> Integer.parseInt(a.split(":")[1])).toArray());
+                case "copy" -> RegionCosts.copy(args[1], Long.parseLong(args[2]), Path.of(args[3]),
+                        Arrays.stream(args, 4, args.length).mapToLong(Long::parseLong).toArray());
+                default -> throw new IllegalArgumentException("unknown child role " + args[0]);
+            }
+        } catch (Exception | AssertionError e) {
+            System.err.println("bench child " + String.join(" ", args) + ": " + e);
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static int[] sizes(String[] args, int from) {
+        return Arrays.stream(args, from, args.length).mapToInt(Integer::parseInt).toArray();
+    }
+
+    private static void driver(String[] args) throws Exception {
+        Transport transport = Transport.of(args[1]);
+        int[] sizes = transport.streams() ? sizes(args, 9) : new int[0];
+        int max = Arrays.stream(sizes).max().orElse(Messages.PING_LENGTH);
+        ResultFile results = new ResultFile();
+        try (Ends ends = Ends.open(transport, true, args[2], args[3], max > Ends.SMALL_MAX)) {
+            Child a = new Child(ends, Boolean.parseBoolean(args[7]), max);
+            long[] samples = new long[MAX_SAMPLES];
+            String[] warm = args[4].split(":");
+            String[] latency = args[5].split(":");
+            int n = a.pingPong(Long.parseLong(warm[0]), Long.parseLong(warm[1]), Long.parseLong(latency[0]),
+                    Long.parseLong(latency[1]), samples);
+            results.add(ResultFile.RTT, samples, n);
+            for (int size : sizes) {
+                results.add(ResultFile.STREAM, a.stream(size, Long.parseLong(args[6])));
+            }
+        }
+        results.write(Path.of(args[8]));
+    }
+
+    private static void echo(String[] args) throws Exception {
+        Transport transport = Transport.of(args[1]);
+        int[] sizes = transport.streams() ? sizes(args, 5) : new int[0];
+        int max = Arrays.stream(sizes).max().orElse(Messages.PING_LENGTH);
+        try (Ends ends = Ends.open(transport, false, args[2], args[3], max > Ends.SMALL_MAX)) {
+            Child b = new Child(ends, Boolean.parseBoolean(args[4]), max);
+            System.out.println("received rtt " + b.pong());
+            for (int size : sizes) {
+                System.out.println("received " + size + " " + b.consume(size));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ A: the driver
+
+    /**
+     * Warms up for at least {@code warmMillis} and {@code warmCount} round trips, then records at
+     * least {@code millis} and {@code count} of them (after three times {@code millis}, a tenth
+     * of {@code count} will do).
+     * {@return how many round trips were recorded into {@code samples}}
+     */
+    private int pingPong(long warmMillis, long warmCount, long millis, long count, long[] samples) throws IOException {
+        Link out = ends.out(Messages.PING_LENGTH);
+        Link in = ends.in(Messages.PING_LENGTH);
+        long start = System.nanoTime();
+        long warmEnd = start + TimeUnit.MILLISECONDS.toNanos(warmMillis);
+        long recordFrom = -1;
+        long end = 0;
+        long cap = 0;
+        int n = 0;
+        for (long i = 0; ; i++) {
+            long t0 = System.nanoTime();
+            if (recordFrom < 0 && i >= warmCount && t0 - warmEnd >= 0) {
+                recordFrom = i;
+                end = t0 + TimeUnit.MILLISECONDS.toNanos(millis);
+                cap = t0 + TimeUnit.MILLISECONDS.toNanos(3 * millis);
+            }
+            if (recordFrom >= 0 && ((t0 - end >= 0 && n >= count) || (t0 - cap >= 0 && n * 10L >= count)
+                    || n == samples.length)) {
+                break;
+            }
+            prepare(i, Messages.PING_LENGTH);
+            out.send(message, Messages.PING_LENGTH);
+            await(in);
+            long t1 = System.nanoTime();
+            check(i, Messages.PING_LENGTH);
+            if (recordFrom >= 0) {
+                samples[n++] = t1 - t0;
+            }
+        }
+        Messages.control(message, Messages.END, 0);
+        out.send(message, Messages.CONTROL_LENGTH);
+        return n;
+    }
+
+    /**
+     * Streams messages of {@code size} bytes for {@code millis}. The first fifth is a warm-up: the
+     * clock starts after it, at message {@code from}. {@return size, messages timed (sent after
+     * {@code from}), ns from then to B's acknowledgement of the last}
+     */
+    private long[] stream(int size, long millis) throws IOException {
+        Link out = ends.out(size);
+        Link in = ends.in(Messages.CONTROL_LENGTH);
+        await(in);
+        expectControl(Messages.READY, 0);
+        long first = System.nanoTime();
+        long warmEnd = first + TimeUnit.MILLISECONDS.toNanos(millis) / 5;
+        long end = first + TimeUnit.MILLISECONDS.toNanos(millis);
+        long start = 0;
+        long from = -1;
+        long count = 0;
+        while (true) {
+            if ((count & 63) == 0) {
+                long now = System.nanoTime();
+                if (from < 0 && now - warmEnd >= 0) {
+                    from = count;
+                    start = now;
+                }
+                if (now - end >= 0 && from >= 0 && count > from) {
+                    break; // at least 64 messages timed
+                }
+            }
+            prepare(count, size);
+            out.send(message, size);
+            count++;
+        }
+        Messages.control(message, Messages.END, count);
+        out.send(message, Messages.CONTROL_LENGTH);
+        await(in);
+        long nanos = System.nanoTime() - start;
+        expectControl(Messages.DONE, count);
+        return new long[] {size, count - from, nanos};
+    }
+
+    // ------------------------------------------------------------------ B: echo and consumer
+
+    /** {@return how many pings were answered} */
+    private long pong() throws IOException {
+        Link in = ends.in(Messages.PING_LENGTH);
+        Link out = ends.out(Messages.PING_LENGTH);
+        for (long i = 0; ; i++) {
+            await(in);
+            if (got.first == Messages.END) {
+                return i;
+            }
+            check(i, Messages.PING_LENGTH);
+            prepare(i, Messages.PING_LENGTH);
+            out.send(message, Messages.PING_LENGTH);
+        }
+    }
+
+    /** The consumer's state while it drains a stream (see {@link #consume}). */
+    private long expected;
+    private int streamSize;
+    private boolean ended;
+    private final Runnable onMessage = this::onMessage;
+
+    /** Polls at most this many messages at a time, as a consumer of a queue would. */
+    static final int BATCH = 256;
+
+    /**
+     * Drains one stream in batches of up to {@link #BATCH}. {@return how many messages of
+     * {@code size} bytes arrived intact, in order, before the end marker}
+     */
+    private long consume(int size) throws IOException {
+        Link in = ends.in(size);
+        Link back = ends.out(Messages.CONTROL_LENGTH);
+        expected = 0;
+        streamSize = size;
+        ended = false;
+        Messages.control(message, Messages.READY, 0);
+        back.send(message, Messages.CONTROL_LENGTH);
+        long spins = 0;
+        long since = 0;
+        while (!ended) {
+            if (in.poll(got, onMessage, BATCH) > 0) {
+                since = 0;
+            } else {
+                Thread.onSpinWait();
+                if ((++spins & 0xFFFFF) == 0) {
+                    long now = System.nanoTime();
+                    if (since == 0) {
+                        since = now;
+                    } else if (now - since > STUCK_NANOS) {
+                        throw new IllegalStateException("no message of " + size + " B for 60 s, " + expected + " so far");
+                    }
+                }
+            }
+        }
+        Messages.control(message, Messages.DONE, expected);
+        back.send(message, Messages.CONTROL_LENGTH);
+        return expected;
+    }
+
+    private void onMessage() {
+        if (got.first == Messages.END) {
+            if (got.second != expected) {
+                throw new IllegalStateException("the end marker says " + got.second + " messages of " + streamSize
+                        + " B were sent, " + expected + " arrived");
+            }
+            ended = true;
+        } else {
+            check(expected++, streamSize);
+        }
+    }
+
+    // ------------------------------------------------------------------ both
+
+    private void prepare(long seq, int length) {
+        Messages.stamp(message, seq, length);
+        if (verify) {
+            Messages.fill(message, seq, length);
+        }
+    }
+
+    private void await(Link in) throws IOException {
+        long spins = 0;
+        long since = 0;
+        while (!in.poll(got)) {
+            Thread.onSpinWait();
+            if ((++spins & 0xFFFFF) == 0) {
+                long now = System.nanoTime();
+                if (since == 0) {
+                    since = now;
+                } else if (now - since > STUCK_NANOS) {
+                    throw new IllegalStateException("nothing arrived for 60 s");
+                }
+            }
+        }
+    }
+
+    private void check(long seq, int length) {
+        if (got.length != length || got.first != seq || got.last != seq) {
+            throw new IllegalStateException("message " + seq + " damaged or out of order: length " + got.length
+                    + " (expected " + length + "), first word " + got.first + ", last word " + got.last);
+        }
+        if (verify) {
+            int bad = Messages.firstDamaged(got.copy, seq, length);
+            if (bad >= 0) {
+                throw new IllegalStateException("message " + seq + " of " + length + " B damaged at byte " + bad);
+            }
+        }
+    }
+
+    private void expectControl(long kind, long value) {
+        if (got.first != kind || got.second != value) {
+            throw new IllegalStateException("expected control message " + kind + " (" + value + "), got "
+                    + got.first + " (" + got.second + ")");
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package io.jshm.bench;
+
+import io.jshm.SharedMemory;
+import io.jshm.queue.QueueType;
+import io.jshm.queue.SharedQueue;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One transport, one round: the harness makes what the two ends share (queues, ring files,
+ * regions, a socket address), starts end B on core 1 and end A on core 0, each a fresh process,
+ * waits for both, checks that B received every message A sent, and removes what it made.
+ */
+final class Pair {
+    static final long RING = 1 << 20;
+    static final long BIG_RING = 16 << 20;
+    /** The C rings' header before the data (cfloor.c: head, tail, ready, done). */
+    static final long C_RING_HEADER = 1024;
+
+    /** What one pair measured: A's result file, and what B says it received (per stream size, -1 for round trips). */
+    record Outcome(List<ResultFile.Entry> entries, Map<Integer, Long> received) {
+    }
+
+    private Pair() {
+    }
+
+    static Outcome run(Transport transport, Plan plan, String prefix, Path dir, Native natives)
+            throws IOException, InterruptedException {
+        List<Integer> sizes = transport.streams() ? plan.sizes() : List.of();
+        boolean big = sizes.stream().anyMatch(s -> s > Ends.SMALL_MAX);
+        List<AutoCloseable> made = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
+        String address = "-";
+        try {
+            switch (transport) {
+                case JSHM_SPSC, JSHM_MPSC -> {
+                    QueueType type = transport == Transport.JSHM_SPSC ? QueueType.SPSC : QueueType.MPSC;
+                    made.add(SharedQueue.create(prefix + "-ab", RING, type));
+                    made.add(SharedQueue.create(prefix + "-ba", RING, type));
+                    if (big) {
+                        made.add(SharedQueue.create(prefix + "-ab-big", BIG_RING, type));
+                    }
+                }
+                case AGRONA_ONE_TO_ONE, AGRONA_MANY_TO_ONE -> {
+                    files.add(agronaFile(prefix + "-ab", RING));
+                    files.add(agronaFile(prefix + "-ba", RING));
+                    if (big) {
+                        files.add(agronaFile(prefix + "-ab-big", BIG_RING));
+                    }
+                }
+                case JSHM_RAW -> made.add(SharedMemory.create(prefix + "-raw", RawRegionLink.REGION_SIZE));
+                case C_FLOOR -> {
+                    made.add(SharedMemory.create(prefix + "-raw", RawRegionLink.REGION_SIZE));
+                    made.add(SharedMemory.create(prefix + "-cring", C_RING_HEADER + RING));
+                    if (big) {
+                        made.add(SharedMemory.create(prefix + "-cring-big", C_RING_HEADER + BIG_RING));
+                    }
+                }
+                case UNIX_SOCKET -> address = "unix:" + dir.resolve(prefix + ".sock");
+                case TCP_LOOPBACK -> address = "tcp:" + freePort();
+            }
+            return runEnds(transport, plan, prefix, address, sizes, dir, natives);
+        } finally {
+            for (AutoCloseable c : made) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    throw new IOException("cannot close " + c, e);
+                }
+            }
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+
+    private static Outcome runEnds(Transport transport, Plan plan, String prefix, String address, List<Integer> sizes,
+                                   Path dir, Native natives) throws IOException, InterruptedException {
+        Path out = dir.resolve(prefix + ".a");
+        String[] sizeArgs = sizes.stream().map(String::valueOf).toArray(String[]::new);
+        List<String> a = new ArrayList<>();
+        List<String> b = new ArrayList<>();
+        long counts = transport == Transport.UNIX_SOCKET || transport == Transport.TCP_LOOPBACK ? 10 : 1;
+        String warm = plan.warmMillis() + ":" + plan.warmCount() / counts;
+        String latency = plan.latencyMillis() + ":" + plan.minSamples() / counts;
+        String stream = Long.toString(plan.streamMillis());
+        if (transport.java()) {
+            a.addAll(Processes.javaChild(join(new String[] {"a", transport.name(), prefix, address, warm, latency, stream,
+                    Boolean.toString(plan.verify()), out.toString()}, sizeArgs)));
+            b.addAll(Processes.javaChild(join(new String[] {"b", transport.name(), prefix, address,
+                    Boolean.toString(plan.verify())}, sizeArgs)));
+        } else {
+            String c = natives.cfloor().orElseThrow().toString();
+            a.addAll(List.of(join(new String[] {c, "a", prefix, warm, latency, stream, out.toString()}, sizeArgs)));
+            b.addAll(List.of(join(new String[] {c, "b", prefix}, sizeArgs)));
+        }
+        long timeout = 120 + (plan.warmMillis() + 3 * plan.latencyMillis() + sizes.size() * plan.streamMillis()) / 1000 * 3;
+        Processes.Running endB = Processes.start(transport.label() + " end B", Processes.pinned(1, b), dir);
+        Processes.Running endA;
+        try {
+            endA = Processes.start(transport.label() + " end A", Processes.pinned(0, a), dir);
+        } catch (IOException e) {
+            endB.kill();
+            throw e;
+        }
+        try {
+            awaitEither(endA, endB, timeout);
+            endA.finish(timeout);
+            String said = endB.finish(timeout);
+            Outcome outcome = new Outcome(ResultFile.read(out), received(said));
+            check(transport, outcome);
+            return outcome;
+        } finally {
+            if (endA.process().isAlive()) {
+                endA.kill();
+            }
+            if (endB.process().isAlive()) {
+                endB.kill();
+            }
+            Files.deleteIfExists(out);
+        }
+    }
+
+    /** Waits until A ends, or B fails first (then A, which would wait for B, is stopped at once). */
+    private static void awaitEither(Processes.Running a, Processes.Running b, long timeoutSeconds)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (!a.process().waitFor(50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            boolean bFailed = !b.process().isAlive() && b.process().exitValue() != 0;
+            if (bFailed || System.nanoTime() - deadline > 0) {
+                a.kill();
+                b.finish(1); // throws with B's stderr
+                throw new IOException(a.label() + " still running after " + timeoutSeconds + " s, killed");
+            }
+        }
+    }
+
+    /** B's lines: {@code received rtt N} and {@code received SIZE N}. */
+    private static Map<Integer, Long> received(String said) {
+        Map<Integer, Long> received = new LinkedHashMap<>();
+        for (String line : said.lines().toList()) {
+            String[] w = line.strip().split(" ");
+            if (w.length == 3 && w[0].equals("received")) {
+                received.put(w[1].equals("rtt") ? -1 : Integer.parseInt(w[1]), Long.parseLong(w[2]));
+            }
+        }
+        return received;
+    }
+
+    /** B checked every message on the way and that the count agrees with the end marker; here: it saw at least the timed ones. */
+    private static void check(Transport transport, Outcome outcome) throws IOException {
+        for (ResultFile.Entry e : outcome.entries()) {
+            if (e.tag() == ResultFile.STREAM) {
+                int size = (int) e.values()[0];
+                Long got = outcome.received().get(size);
+                if (got == null || got < e.values()[1]) {
+                    throw new IOException(transport.label() + ": A timed " + e.values()[1] + " messages of " + size
+                            + " B, B received only " + got);
+                }
+            }
+        }
+        if (!outcome.received().containsKey(-1)) {
+            throw new IOException(transport.label() + ": B did not report its round trips");
+        }
+    }
+
+    private static Path agronaFile(String name, long capacity) throws IOException {
+        Path file = AgronaLink.file(name);
+        try (RandomAccessFile f = new RandomAccessFile(Files.createFile(file,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))).toFile(), "rw")) {
+            f.setLength(AgronaLink.fileSize(capacity)); // zero-filled: an empty ring
+        }
+        return file;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String[] join(String[] head, String[] tail) {
+        String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
+    }
+}

@@ -1,0 +1,49 @@
+package io.jshm.bench;
+
+import io.jshm.queue.MessageHandler;
+import io.jshm.queue.SharedQueue;
+
+import java.lang.foreign.MemorySegment;
+
+/** A jshm {@link SharedQueue} (SPSC or MPSC) as one direction of a transport: copying offer, in-place poll. */
+final class QueueLink implements Link {
+    private final SharedQueue queue;
+    private final MemorySegment[] slices = new MemorySegment[Messages.PING_LENGTH + 1];
+    private Received target;
+    private Runnable each;
+    private final MessageHandler handler = (type, buffer, offset, length) -> {
+        target.note(buffer, offset, length);
+        each.run();
+    };
+
+    QueueLink(String name) {
+        this.queue = SharedQueue.open(name);
+    }
+
+    @Override
+    public void send(MemorySegment message, int length) {
+        // offer takes a segment whose size is the message length; slices of the small sizes are kept
+        MemorySegment slice = length < slices.length ? slices[length] : null;
+        if (slice == null) {
+            slice = message.asSlice(0, length);
+            if (length < slices.length) {
+                slices[length] = slice;
+            }
+        }
+        while (!queue.offer(1, slice)) {
+            Thread.onSpinWait();
+        }
+    }
+
+    @Override
+    public int poll(Received into, Runnable each, int limit) {
+        target = into;
+        this.each = each;
+        return queue.poll(handler, limit);
+    }
+
+    @Override
+    public void close() {
+        queue.close();
+    }
+}

@@ -1,0 +1,88 @@
+package io.jshm.bench;
+
+import org.HdrHistogram.Histogram;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Everything a run measured, summed over its recorded rounds: raw samples go into HdrHistograms
+ * (nanoseconds, three significant digits, so a percentile is within 0.1% of the sample it
+ * stands for); streams add up messages and nanoseconds. Filled by one thread, the harness's.
+ */
+final class Results {
+    static final String LIFE_JSHM = "jshm";
+    static final String LIFE_C = "C (shm_open, ftruncate, mmap)";
+    static final String LIFE_PYTHON = "Python shared_memory";
+    static final String COPY_NATIVE = "jshm copy from native";
+    static final String COPY_HEAP = "jshm copy from heap";
+    static final String COPY_C = "C memcpy";
+
+    final Plan plan;
+    final Map<Transport, Histogram> roundTrips = new EnumMap<>(Transport.class);
+    /** transport, then message size: {messages, nanoseconds}. */
+    final Map<Transport, Map<Integer, long[]>> streams = new EnumMap<>(Transport.class);
+    /** implementation, then region size: create-to-unlink samples. */
+    final Map<String, Map<Long, Histogram>> lifecycle = new LinkedHashMap<>();
+    /** implementation, then copy size: ns per sample ({@link RegionCosts#copiesPerSample} copies). */
+    final Map<String, Map<Long, Histogram>> copy = new LinkedHashMap<>();
+    final List<String> notes = new ArrayList<>();
+    /** How many messages each transport's B end checked, all rounds together (the warm-up round too). */
+    final Map<Transport, Long> checked = new EnumMap<>(Transport.class);
+
+    Results(Plan plan) {
+        this.plan = plan;
+    }
+
+    static Histogram histogram() {
+        return new Histogram(TimeUnit.MINUTES.toNanos(10), 3);
+    }
+
+    void count(Transport t, Pair.Outcome outcome) {
+        checked.merge(t, outcome.received().values().stream().mapToLong(Long::longValue).sum(), Long::sum);
+    }
+
+    void add(Transport t, Pair.Outcome outcome) {
+        for (ResultFile.Entry e : outcome.entries()) {
+            long[] v = e.values();
+            if (e.tag() == ResultFile.RTT) {
+                Histogram h = roundTrips.computeIfAbsent(t, k -> histogram());
+                for (long sample : v) {
+                    h.recordValue(sample);
+                }
+            } else if (e.tag() == ResultFile.STREAM) {
+                long[] sum = streams.computeIfAbsent(t, k -> new LinkedHashMap<>()).computeIfAbsent((int) v[0], k -> new long[2]);
+                sum[0] += v[1];
+                sum[1] += v[2];
+            }
+        }
+    }
+
+    void addLifecycle(String implementation, List<ResultFile.Entry> entries) {
+        for (ResultFile.Entry e : entries) {
+            if (e.tag() == ResultFile.LIFECYCLE) {
+                record(lifecycle, implementation, e.values()[0], e.values(), 1);
+            }
+        }
+    }
+
+    void addCopy(List<ResultFile.Entry> entries, String nativeName, String heapName) {
+        for (ResultFile.Entry e : entries) {
+            if (e.tag() == ResultFile.COPY) {
+                record(copy, e.values()[1] == 0 ? nativeName : heapName, e.values()[0], e.values(), 2);
+            }
+        }
+    }
+
+    private static void record(Map<String, Map<Long, Histogram>> into, String implementation, long size, long[] values,
+                               int from) {
+        Histogram h = into.computeIfAbsent(implementation, k -> new LinkedHashMap<>()).computeIfAbsent(size, k -> histogram());
+        for (int i = from; i < values.length; i++) {
+            h.recordValue(Math.max(1, values[i]));
+        }
+    }
+}

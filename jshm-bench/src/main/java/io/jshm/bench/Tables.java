@@ -1,0 +1,119 @@
+package io.jshm.bench;
+
+import org.HdrHistogram.Histogram;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Turns {@link Results} into the report's {@link Table}s. */
+final class Tables {
+    private Tables() {
+    }
+
+    static final List<String> PERCENTILES = List.of("p50", "p90", "p99", "p99.9", "max");
+
+    static List<Table> all(Results r) {
+        List<Table> tables = new ArrayList<>();
+        if (!r.roundTrips.isEmpty()) {
+            tables.add(roundTrip(r));
+        }
+        if (!r.streams.isEmpty()) {
+            tables.add(throughput(r));
+        }
+        if (!r.lifecycle.isEmpty()) {
+            tables.add(lifecycle(r));
+        }
+        if (!r.copy.isEmpty()) {
+            tables.add(copy(r));
+        }
+        return tables;
+    }
+
+    /** {@return p50, p90, p99, p99.9 and max of {@code h}, in microseconds} */
+    static double[] percentilesMicros(Histogram h) {
+        return new double[] {h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(90) / 1e3,
+                h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3};
+    }
+
+    static Table roundTrip(Results r) {
+        Map<Transport, double[]> values = new LinkedHashMap<>();
+        r.roundTrips.forEach((t, h) -> values.put(t, percentilesMicros(h)));
+        List<Table.Row> rows = new ArrayList<>();
+        values.forEach((t, v) -> rows.add(new Table.Row(t.label(), r.roundTrips.get(t).getTotalCount(), v,
+                Table.ratios(v, values.get(Transport.C_FLOOR)), Table.ratios(v, values.get(t.agronaTwin())))));
+        return new Table("round_trip", "Round trip, 64-byte message, two processes", "µs", "lower", PERCENTILES, rows);
+    }
+
+    static String sizeLabel(long bytes) {
+        if (bytes >= 1 << 20 && bytes % (1 << 20) == 0) {
+            return (bytes >> 20) + " MiB";
+        }
+        if (bytes >= 1024 && bytes % 1024 == 0) {
+            return (bytes >> 10) + " KiB";
+        }
+        return bytes + " B";
+    }
+
+    static Table throughput(Results r) {
+        List<Table.Row> rows = new ArrayList<>();
+        for (int size : r.plan.sizes()) {
+            Map<Transport, double[]> values = new LinkedHashMap<>();
+            r.streams.forEach((t, bySize) -> {
+                long[] sum = bySize.get(size);
+                if (sum != null && sum[1] > 0) {
+                    double rate = sum[0] * 1e9 / sum[1];
+                    values.put(t, new double[] {rate / 1e6, rate * size / 1e9});
+                }
+            });
+            values.forEach((t, v) -> rows.add(new Table.Row(t.label() + ", " + sizeLabel(size),
+                    r.streams.get(t).get(size)[0], v, Table.ratios(v, values.get(Transport.C_FLOOR)),
+                    Table.ratios(v, values.get(t.agronaTwin())))));
+        }
+        return new Table("throughput", "One-way throughput, two processes", "", "higher", List.of("M msg/s", "GB/s"), rows);
+    }
+
+    static Table lifecycle(Results r) {
+        List<Table.Row> rows = new ArrayList<>();
+        for (long size : r.plan.lifecycleSizes()) {
+            Histogram c = r.lifecycle.getOrDefault(Results.LIFE_C, Map.of()).get(size);
+            double[] cValues = c == null ? null : lifeValues(c);
+            r.lifecycle.forEach((impl, bySize) -> {
+                Histogram h = bySize.get(size);
+                if (h != null) {
+                    double[] v = lifeValues(h);
+                    rows.add(new Table.Row(impl + ", " + sizeLabel(size), h.getTotalCount(), v, Table.ratios(v, cValues), null));
+                }
+            });
+        }
+        return new Table("lifecycle", "Region create + map + touch + unmap + close + unlink", "µs", "lower",
+                List.of("p50", "p90", "min"), rows);
+    }
+
+    private static double[] lifeValues(Histogram h) {
+        return new double[] {h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(90) / 1e3, h.getMinValue() / 1e3};
+    }
+
+    static Table copy(Results r) {
+        List<Table.Row> rows = new ArrayList<>();
+        for (long size : r.plan.copySizes()) {
+            Histogram c = r.copy.getOrDefault(Results.COPY_C, Map.of()).get(size);
+            double[] cValues = c == null ? null : copyValues(c, size);
+            r.copy.forEach((impl, bySize) -> {
+                Histogram h = bySize.get(size);
+                if (h != null) {
+                    double[] v = copyValues(h, size);
+                    rows.add(new Table.Row(impl + ", " + sizeLabel(size), h.getTotalCount(), v, Table.ratios(v, cValues), null));
+                }
+            });
+        }
+        return new Table("copy", "Bulk copy into a region, one thread", "GB/s", "higher", List.of("median", "best"), rows);
+    }
+
+    /** GB/s of the median and of the fastest sample (each of {@link RegionCosts#copiesPerSample} copies). */
+    private static double[] copyValues(Histogram h, long size) {
+        double bytes = (double) size * RegionCosts.copiesPerSample(size);
+        return new double[] {bytes / h.getValueAtPercentile(50), bytes / h.getMinValue()};
+    }
+}

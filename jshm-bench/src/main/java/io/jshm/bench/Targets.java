@@ -1,0 +1,70 @@
+package io.jshm.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The targets of issue 6, each a ratio measured within one run, judged met or missed (or not
+ * measured, when a part was skipped or not selected).
+ */
+final class Targets {
+    private Targets() {
+    }
+
+    /**
+     * @param measured the ratio measured, NaN when not measured
+     * @param limit    the bound it must keep
+     * @param atMost   whether the ratio must be at most the limit (else at least)
+     */
+    record Target(String what, double measured, double limit, boolean atMost) {
+        /** {@return "met", "missed" or "not measured"} */
+        String verdict() {
+            if (Double.isNaN(measured)) {
+                return "not measured";
+            }
+            return (atMost ? measured <= limit : measured >= limit) ? "met" : "missed";
+        }
+
+        /** {@return the rule, such as "≤ 1.50×"} */
+        String rule() {
+            return String.format(java.util.Locale.ROOT, "%s %.2f×", atMost ? "≤" : "≥", limit);
+        }
+    }
+
+    static List<Target> evaluate(List<Table> tables) {
+        Map<String, Table> byId = new java.util.HashMap<>();
+        tables.forEach(t -> byId.put(t.id(), t));
+        Table rtt = byId.get("round_trip");
+        Table tput = byId.get("throughput");
+        Table life = byId.get("lifecycle");
+        Table copy = byId.get("copy");
+        String spsc = Transport.JSHM_SPSC.label();
+        List<Target> out = new ArrayList<>();
+        out.add(new Target("jshm SPSC round trip p50 ÷ C floor", ratio(rtt, spsc, Transport.C_FLOOR.label(), 0), 1.5, true));
+        out.add(new Target("jshm SPSC round trip p50 ÷ Agrona OneToOne", ratio(rtt, spsc, Transport.AGRONA_ONE_TO_ONE.label(), 0), 1.0, true));
+        out.add(new Target("jshm SPSC round trip p99 ÷ C floor", ratio(rtt, spsc, Transport.C_FLOOR.label(), 2), 2.0, true));
+        out.add(new Target("jshm SPSC 64 B throughput ÷ Agrona OneToOne",
+                ratio(tput, spsc + ", 64 B", Transport.AGRONA_ONE_TO_ONE.label() + ", 64 B", 0), 1.0, false));
+        out.add(new Target("bulk copy 1 MiB from native ÷ C memcpy (median)",
+                ratio(copy, Results.COPY_NATIVE + ", 1 MiB", Results.COPY_C + ", 1 MiB", 0), 0.8, false));
+        out.add(new Target("bulk copy 1 MiB from heap ÷ C memcpy (median)",
+                ratio(copy, Results.COPY_HEAP + ", 1 MiB", Results.COPY_C + ", 1 MiB", 0), 0.8, false));
+        out.add(new Target("Unix socket round trip p50 ÷ jshm SPSC",
+                ratio(rtt, Transport.UNIX_SOCKET.label(), spsc, 0), 10.0, false));
+        for (long size : Plan.LIFECYCLE_SIZES) {
+            String label = Tables.sizeLabel(size);
+            out.add(new Target("region create-to-unlink p50, " + label + ", jshm ÷ C",
+                    ratio(life, Results.LIFE_JSHM + ", " + label, Results.LIFE_C + ", " + label, 0), 1.5, true));
+        }
+        return out;
+    }
+
+    /** {@return column {@code column} of row {@code a} divided by that of row {@code b}, NaN if either is absent} */
+    private static double ratio(Table table, String a, String b, int column) {
+        if (table == null || table.row(a) == null || table.row(b) == null) {
+            return Double.NaN;
+        }
+        return table.row(a).values()[column] / table.row(b).values()[column];
+    }
+}

@@ -30,20 +30,28 @@ public final class Faults {
     /**
      * {@return the jshm exception for a memory fault in {@code region}}, to be thrown by the caller
      *
-     * @param region      the region's name (or file path)
+     * @param region      the region's name (or file path), or null when not known (a primitive in a
+     *                    caller's segment)
+     * @param label       how the exception names the place, when the region is not known
      * @param mappedBytes how many bytes this process mapped
      * @param what        what was being done, such as {@code "queue 'orders': poll"}
      * @throws InternalError {@code e} itself if it is not a memory fault
      */
-    public static JshmException truncated(String region, long mappedBytes, String what, InternalError e) {
+    public static JshmException truncated(String region, String label, long mappedBytes, String what, InternalError e) {
         if (!isMemoryFault(e)) {
             throw e;
         }
-        long now = currentSize(region);
-        String message = what + " failed: region '" + region + "' was truncated by another process while mapped ("
-                + mappedBytes + " bytes mapped, " + (now < 0 ? "unknown size" : now + " bytes") + " now); a lost page"
-                + " faulted (SIGBUS). Close it: its contents cannot be trusted";
-        JshmException result = new RegionTruncatedException(region, message, 0);
+        String message;
+        if (region == null) {
+            message = what + " failed: the region under " + label + " was truncated by another process while mapped"
+                    + " (a lost page faulted, SIGBUS). Close it: its contents cannot be trusted";
+        } else {
+            long now = currentSize(region);
+            message = what + " failed: region '" + region + "' was truncated by another process while mapped ("
+                    + mappedBytes + " bytes mapped, " + (now < 0 ? "unknown size" : now + " bytes") + " now); a lost"
+                    + " page faulted (SIGBUS). Close it: its contents cannot be trusted";
+        }
+        JshmException result = new RegionTruncatedException(region == null ? label : region, message, 0);
         result.initCause(e);
         return result;
     }

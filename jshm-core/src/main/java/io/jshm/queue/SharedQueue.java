@@ -969,10 +969,11 @@ public final class SharedQueue implements AutoCloseable {
             return;
         }
         try {
-            if (producer) {
+            // read before each CAS: a CAS in the interpreter on a truncated page crashes HotSpot
+            if (producer && (long) LONG.getVolatile(region, PRODUCER_PID) == token) {
                 LONG.compareAndSet(region, PRODUCER_PID, token, 0L);
             }
-            if (consumer) {
+            if (consumer && (long) LONG.getVolatile(region, CONSUMER_PID) == token) {
                 LONG.compareAndSet(region, CONSUMER_PID, token, 0L);
             }
         } catch (InternalError e) {
@@ -987,7 +988,7 @@ public final class SharedQueue implements AutoCloseable {
 
     /** {@return the jshm exception for a memory fault during {@code what}} (rethrows other errors) */
     private io.jshm.JshmException truncated(String what, InternalError e) {
-        return Faults.truncated(name, region.byteSize(), "queue '" + name + "': " + what, e);
+        return Faults.truncated(name, name, region.byteSize(), "queue '" + name + "': " + what, e);
     }
 
     @Override

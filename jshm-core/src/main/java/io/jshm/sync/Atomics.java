@@ -71,7 +71,10 @@ public final class Atomics {
 
     /** {@return true if the int at {@code offset} was {@code expected} and is now {@code value}} */
     public static boolean compareAndSetInt(MemorySegment segment, long offset, int expected, int value) {
-        return INT.compareAndSet(segment, aligned4(segment, offset), expected, value);
+        long at = aligned4(segment, offset);
+        // Read first (test and test-and-set): a CAS run by the interpreter on a page that another
+        // process truncated away crashes HotSpot, a read throws InternalError (see SharedMemory).
+        return (int) INT.getVolatile(segment, at) == expected && INT.compareAndSet(segment, at, expected, value);
     }
 
     /**
@@ -126,7 +129,9 @@ public final class Atomics {
 
     /** {@return true if the long at {@code offset} was {@code expected} and is now {@code value}} */
     public static boolean compareAndSetLong(MemorySegment segment, long offset, long expected, long value) {
-        return LONG.compareAndSet(segment, aligned8(segment, offset), expected, value);
+        long at = aligned8(segment, offset);
+        // Read first, as compareAndSetInt does.
+        return (long) LONG.getVolatile(segment, at) == expected && LONG.compareAndSet(segment, at, expected, value);
     }
 
     /**

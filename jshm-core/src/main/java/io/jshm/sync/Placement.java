@@ -68,8 +68,7 @@ record Placement(MemorySegment segment, long offset, SharedMemory owned, String 
      * another process); errors that are not memory faults are rethrown as they are
      */
     JshmException fault(String what, InternalError e) {
-        String region = owned != null ? owned.name() : label;
-        return Faults.truncated(region, segment.byteSize(), what + " at " + label, e);
+        return Faults.truncated(owned != null ? owned.name() : null, label, segment.byteSize(), what, e);
     }
 
     void close() {

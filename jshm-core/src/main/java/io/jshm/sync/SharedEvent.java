@@ -184,7 +184,8 @@ public final class SharedEvent implements AutoCloseable {
 
     private boolean passed() {
         return reset == Reset.AUTO
-                ? INT.compareAndSet(segment, base + STATE, 1, 0)
+                ? (int) INT.getVolatile(segment, base + STATE) == 1 // read first: see Atomics.compareAndSetInt
+                        && INT.compareAndSet(segment, base + STATE, 1, 0)
                 : (int) INT.getVolatile(segment, base + STATE) == 1;
     }
 

@@ -378,7 +378,9 @@ public final class SharedMutex implements AutoCloseable {
     }
 
     private boolean casOwner(long expected, long value) {
-        return LONG.compareAndSet(segment, base + OWNER, expected, value);
+        // Read first: a CAS run by the interpreter on a page another process truncated away
+        // crashes the JVM (HotSpot does not guard it), while a read throws InternalError.
+        return owner() == expected && LONG.compareAndSet(segment, base + OWNER, expected, value);
     }
 
     private static long token() {

@@ -81,8 +81,13 @@ import java.util.Optional;
  *       regions and the pages that remain keep working. In compiled code the JDK throws that error
  *       at the next safepoint check after the fault, so a few more instructions of the method
  *       may run first and the faulting read's value is undefined: treat the whole region as
- *       lost, and close it. jshm's own structures ({@code io.jshm.queue}, {@code io.jshm.sync})
- *       throw {@link RegionTruncatedException} instead of the {@code InternalError}.
+ *       lost, and close it. <b>One exception, a limit of HotSpot 25:</b> a
+ *       {@code compareAndSet}, {@code compareAndExchange} or {@code weakCompareAndSet} on a lost
+ *       page, run by the interpreter (and {@code compareAndExchange} compiled by C1), is not
+ *       recovered: the JVM dies with {@code SIGBUS}. Read the word before such a CAS (a read
+ *       faults safely), as {@link io.jshm.sync.Atomics} does. jshm's own structures
+ *       ({@code io.jshm.queue}, {@code io.jshm.sync}) read first too, and throw
+ *       {@link RegionTruncatedException} instead of the {@code InternalError}.
  *       {@snippet :
  *       try {
  *           long v = shm.segment().get(ValueLayout.JAVA_LONG, offset);

@@ -27,6 +27,10 @@ import java.lang.invoke.VarHandle;
  *       {@link IndexOutOfBoundsException}; a closed region throws {@link IllegalStateException}.</li>
  *   <li>Multi-byte values are in the platform's byte order (little-endian on x86_64 and
  *       aarch64), as {@code docs/layout.md} assumes.</li>
+ *   <li>On a page that another process truncated away, every method throws the JDK's
+ *       {@link InternalError}, as raw segment accesses do ({@link io.jshm.SharedMemory}); the
+ *       compare-and-set methods read the word first, so that this holds for them in interpreted
+ *       code too (a bare interpreted CAS there crashes HotSpot 25).</li>
  * </ul>
  */
 public final class Atomics {

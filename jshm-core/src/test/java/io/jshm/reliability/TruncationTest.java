@@ -5,6 +5,8 @@ import io.jshm.RegionTruncatedException;
 import io.jshm.SharedMemory;
 import io.jshm.queue.QueueType;
 import io.jshm.queue.SharedQueue;
+import io.jshm.sync.SeqLock;
+import io.jshm.sync.SharedEvent;
 import io.jshm.sync.SharedMutex;
 import io.jshm.sync.SharedSemaphore;
 import io.jshm.testing.ChildGroup;
@@ -42,7 +44,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *       {@code -XX:+PrintCompilation}); the JVM keeps running, the surviving page and another
  *       region still work. Each runs in a child JVM.</li>
  *   <li>jshm's own structures turn the fault into {@link RegionTruncatedException}: queue poll and
- *       offer, mutex lock, semaphore acquire. Reopening the truncated queue or named primitive is
+ *       offer, mutex lock, semaphore acquire and release, event set and await, seqlock write and
+ *       read. Reopening the truncated queue or named primitive is
  *       refused as corrupt (its size disagrees with its header).</li>
  * </ul>
  */
@@ -173,11 +176,13 @@ class TruncationTest {
     }
 
     @Test
-    void aMutexAndASemaphoreOnALostPageThrowRegionTruncated() throws Exception {
+    void everySyncPrimitiveOnALostPageThrowsRegionTruncated() throws Exception {
         String name = names.next();
         try (SharedMemory shm = SharedMemory.create(name, 3 * 4096)) {
             SharedMutex mutex = SharedMutex.initialize(shm.segment(), 4096);
             SharedSemaphore semaphore = SharedSemaphore.initialize(shm.segment(), 8192, 2);
+            SharedEvent event = SharedEvent.initialize(shm.segment(), 8192 + 64, SharedEvent.Reset.AUTO);
+            SeqLock seqLock = SeqLock.initialize(shm.segment(), 8192 + 128, 16);
             assertThat(semaphore.tryAcquire()).isTrue();
             truncate(name, 4096);
             assertThatThrownBy(mutex::lock).isInstanceOf(RegionTruncatedException.class)
@@ -186,6 +191,12 @@ class TruncationTest {
             assertThatThrownBy(semaphore::tryAcquire).isInstanceOf(RegionTruncatedException.class)
                     .hasMessageContaining("semaphore tryAcquire failed");
             assertThatThrownBy(semaphore::release).isInstanceOf(RegionTruncatedException.class);
+            assertThatThrownBy(event::set).isInstanceOf(RegionTruncatedException.class).hasMessageContaining("event set");
+            assertThatThrownBy(() -> event.await(Duration.ofMillis(10))).isInstanceOf(RegionTruncatedException.class);
+            assertThatThrownBy(() -> seqLock.write(MemorySegment.ofArray(new byte[16])))
+                    .isInstanceOf(RegionTruncatedException.class).hasMessageContaining("seqlock write");
+            assertThatThrownBy(() -> seqLock.read(MemorySegment.ofArray(new byte[16])))
+                    .isInstanceOf(RegionTruncatedException.class);
             assertThat(shm.segment().get(ValueLayout.JAVA_LONG, 0)).as("the first page is still there").isZero();
         }
         assertOtherRegionsWork();

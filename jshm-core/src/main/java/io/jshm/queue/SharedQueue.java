@@ -705,6 +705,11 @@ public final class SharedQueue implements AutoCloseable {
                     break;
                 }
             }
+            if ((int) INT.getAcquire(ring, index + LENGTH_OFFSET) != 0) {
+                // Its producer was only slow, and marked it during the scan, which may then have
+                // stopped inside that record's payload: skipping would lose it, and parse garbage.
+                return 0;
+            }
         }
         LONG.getAndAdd(region, SKIPPED, 1L);
         stuckPosition = -1;

@@ -77,11 +77,21 @@ class KillLoopTest {
 
     private static final List<String> CHILD_JVM = List.of("-Xmx48m", "-XX:+UseSerialGC");
     private static final Duration ROUND = Duration.ofSeconds(20);
-    private static final Duration STUCK = Duration.ofMillis(20);
+    /**
+     * The consumers' stuck timeout. A record whose producer reserved room and has not marked it
+     * yet has no pid to check, so a producer stalled that long between the two (preempted on a
+     * loaded machine) is taken for dead and its record skipped (docs/reliability.md, known
+     * limits): 20 ms lost a committed message here once in about 150 rounds. 250 ms keeps the
+     * test about killed producers, not stalled ones.
+     */
+    private static final Duration STUCK = Duration.ofMillis(250);
     private static final SharedMemoryOptions SHORT_OPEN = SharedMemoryOptions.defaults().withOpenTimeout(Duration.ofMillis(200));
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
     private static final int FEED = 300;
+    /** The faults to draw from: all, or those of {@code -Djshm.faults=CLAIM,MUTEX} (to chase one). */
+    private static final List<Fault> FAULTS = System.getProperty("jshm.faults") == null ? List.of(Fault.values())
+            : java.util.Arrays.stream(System.getProperty("jshm.faults").split(",")).map(Fault::valueOf).toList();
 
     @Test
     @Timeout(240)
@@ -120,7 +130,7 @@ class KillLoopTest {
             target.segment().set(ValueLayout.JAVA_LONG, 0, FaultChild.MARK);
             claimQueue.setStuckTimeout(STUCK);
             for (int round = 1; round <= rounds; round++) {
-                Fault fault = Fault.values()[random.nextInt(Fault.values().length)];
+                Fault fault = FAULTS.get(random.nextInt(FAULTS.size()));
                 long delay = random.nextLong(30_000_000);
                 faults.merge(fault, 1, Integer::sum);
                 List<String> before = names.leftovers();
@@ -220,8 +230,9 @@ class KillLoopTest {
                         } else if (type == round && first == round) {
                             seqs.add(buffer.get(ValueLayout.JAVA_LONG_UNALIGNED, offset + 8));
                         } else {
-                            throw new AssertionError("unexpected message type " + type + " (" + first + ") in round "
-                                    + round);
+                            throw new AssertionError("unexpected message type " + type + " (" + first + ", "
+                                    + buffer.get(ValueLayout.JAVA_LONG_UNALIGNED, offset + 8) + ") in round " + round
+                                    + " at ring offset " + offset + "; " + consumer.counters());
                         }
                     }, 64, WaitStrategy.PARK, Duration.ofMillis(50));
                 }

@@ -63,7 +63,11 @@ import static io.jshm.queue.RecordLayout.TYPE_OFFSET;
  *   <li><b>Dead producers.</b> A producer that dies between claim and commit leaves a claimed
  *       record. After the stuck timeout ({@link #setStuckTimeout}, 1 s by default), once the
  *       claiming process is gone, the consumer skips the record and counts it in
- *       {@link QueueCounters#skipped()}.</li>
+ *       {@link QueueCounters#skipped()}. Room reserved but not yet marked (the instants between
+ *       an MPSC producer's tail CAS and its mark, or a whole SPSC copying {@link #offer}) names no
+ *       process: it is skipped after the stuck timeout whoever holds it, so a producer stalled
+ *       that long there (preempted, stopped) loses that message. Keep the stuck timeout well above
+ *       the stalls the machine sees.</li>
  *   <li><b>Broadcast.</b> The producer never waits. A consumer receives a private copy of each
  *       message (the producer may overwrite the ring under it), and one that falls a whole ring
  *       behind jumps to the newest message (to the tail, if aborted claims have overwritten that

@@ -70,7 +70,40 @@ import java.util.Optional;
  *       widen it.</li>
  *   <li>Creation reserves the region's memory ({@code posix_fallocate}): a region too large for
  *       the file system fails at create with {@link NoSpaceException}, never with a fault later.</li>
- *   <li>Regions keep the size they were created with.</li>
+ *   <li>Regions keep the size they were created with: jshm never resizes one. A region whose
+ *       size disagrees with its structure's header is refused by {@code io.jshm.queue} and
+ *       {@code io.jshm.sync} when they open it.</li>
+ *   <li><b>Truncation by another process.</b> If another process shrinks a region
+ *       ({@code ftruncate}) while this one has it mapped, the pages past the new end are gone, and
+ *       touching them raises {@code SIGBUS}. The JDK (HotSpot) recovers from that fault in every
+ *       {@link MemorySegment} access, interpreted or compiled: typed {@code get}/{@code set},
+ *       {@link java.lang.invoke.VarHandle} atomics, {@link MemorySegment#copy} and
+ *       {@link MemorySegment#fill}. The access throws {@link InternalError} with the message
+ *       {@code "a fault occurred in an unsafe memory access operation"}; the JVM, the other
+ *       regions and the pages that remain keep working. In compiled code the JDK throws that error
+ *       at the next safepoint check after the fault, so a few more instructions of the method
+ *       may run first and the faulting read's value is undefined: treat the whole region as
+ *       lost, and close it. <b>One exception, a limit of HotSpot 25:</b> a
+ *       {@code compareAndSet}, {@code compareAndExchange} or {@code weakCompareAndSet} on a lost
+ *       page, run by the interpreter (and {@code compareAndExchange} compiled by C1), is not
+ *       recovered: the JVM dies with {@code SIGBUS}. Read the word before such a CAS (a read
+ *       faults safely), as {@link io.jshm.sync.Atomics} does. jshm's own structures
+ *       ({@code io.jshm.queue}, {@code io.jshm.sync}) read first too, and throw
+ *       {@link RegionTruncatedException} instead of the {@code InternalError}.
+ *       {@snippet :
+ *       try {
+ *           long v = shm.segment().get(ValueLayout.JAVA_LONG, offset);
+ *       } catch (InternalError e) {   // another process truncated the region under us
+ *           shm.close();
+ *       }
+ *       }</li>
+ *   <li>{@link #openOrCreate} refuses an existing region that belongs to another user (a name
+ *       squatted by someone who could read what we write) with {@link PermissionDeniedException}
+ *       naming the owner, and {@code create} names that owner in its
+ *       {@link RegionExistsException}; file-backed regions refuse symbolic links
+ *       ({@code O_NOFOLLOW}) and, on open, other users' files. Opt in with
+ *       {@link SharedMemoryOptions#withForeignOwnerAllowed}. {@link #open(String)} by name opens
+ *       any region this user may open, as {@code shm_open} does.</li>
  * </ul>
  */
 public final class SharedMemory implements AutoCloseable {
@@ -494,7 +527,22 @@ public final class SharedMemory implements AutoCloseable {
         } catch (OsException e) {
             throw Errors.translate("cannot open region", target.display(), e);
         }
+        String owner = region.foreignOwner();
+        if (target instanceof Target.File && owner != null && !options.foreignOwnerAllowed()) {
+            region.close();
+            throw foreignOwnerRefused(target, owner, "open");
+        }
         return new SharedMemory(target.display(), region, false, options.prefault());
+    }
+
+    /**
+     * {@return the refusal of a region of another user} A name or file that someone else made
+     * first may be a squatter's, who could read or change what we write.
+     */
+    private static PermissionDeniedException foreignOwnerRefused(Target target, String owner, String call) {
+        return new PermissionDeniedException(target.display(), "cannot " + call + " region "
+                + Names.printable(target.display()) + ": it belongs to another user, " + owner
+                + "; refused (it may be squatting the name), allow it with withForeignOwnerAllowed(true)", 0);
     }
 
     private static SharedMemory doOpenOrCreate(Target target, long size, SharedMemoryOptions options) {
@@ -506,6 +554,11 @@ public final class SharedMemory implements AutoCloseable {
             } catch (RegionExistsException exists) {
                 try {
                     SharedMemory shm = doOpen(target, options);
+                    String owner = shm.region.foreignOwner();
+                    if (owner != null && !options.foreignOwnerAllowed()) {
+                        shm.close();
+                        throw foreignOwnerRefused(target, owner, "openOrCreate");
+                    }
                     if (shm.size() < size) {
                         shm.close();
                         throw new InvalidSizeException(target.display(), "region " + Names.printable(target.display())

@@ -21,8 +21,13 @@ import java.util.Objects;
  * @param access      the access of the handle
  * @param openTimeout how long {@code open} waits for a region that another process is still
  *                    making, before it gives up
+ * @param foreignOwnerAllowed whether {@code openOrCreate}, and {@code open} of a file, may use a
+ *                    region that belongs to another user; false by default, so that a name taken
+ *                    first by someone else (a squatter, who could read what we write) is refused
+ *                    with {@link PermissionDeniedException} naming the owner
  */
-public record SharedMemoryOptions(Lifetime lifetime, int mode, boolean prefault, Access access, Duration openTimeout) {
+public record SharedMemoryOptions(Lifetime lifetime, int mode, boolean prefault, Access access, Duration openTimeout,
+                                  boolean foreignOwnerAllowed) {
 
     private static final SharedMemoryOptions DEFAULTS =
             new SharedMemoryOptions(Lifetime.UNTIL_LAST_CLOSE, 0600, false, Access.READ_WRITE, Duration.ofSeconds(2));
@@ -44,33 +49,49 @@ public record SharedMemoryOptions(Lifetime lifetime, int mode, boolean prefault,
         }
     }
 
-    /** {@return the defaults: until last close, mode 0600, no prefault, read-write, 2 s open timeout} */
+    /** Options that refuse regions of other users ({@code foreignOwnerAllowed} false). */
+    public SharedMemoryOptions(Lifetime lifetime, int mode, boolean prefault, Access access, Duration openTimeout) {
+        this(lifetime, mode, prefault, access, openTimeout, false);
+    }
+
+    /**
+     * {@return the defaults: until last close, mode 0600, no prefault, read-write, 2 s open timeout,
+     * other users' regions refused}
+     */
     public static SharedMemoryOptions defaults() {
         return DEFAULTS;
     }
 
     /** {@return these options with another lifetime} */
     public SharedMemoryOptions withLifetime(Lifetime lifetime) {
-        return new SharedMemoryOptions(lifetime, mode, prefault, access, openTimeout);
+        return new SharedMemoryOptions(lifetime, mode, prefault, access, openTimeout, foreignOwnerAllowed);
     }
 
     /** {@return these options with other permission bits, such as {@code 0640}} */
     public SharedMemoryOptions withMode(int mode) {
-        return new SharedMemoryOptions(lifetime, mode, prefault, access, openTimeout);
+        return new SharedMemoryOptions(lifetime, mode, prefault, access, openTimeout, foreignOwnerAllowed);
     }
 
     /** {@return these options with prefaulting on or off} */
     public SharedMemoryOptions withPrefault(boolean prefault) {
-        return new SharedMemoryOptions(lifetime, mode, prefault, access, openTimeout);
+        return new SharedMemoryOptions(lifetime, mode, prefault, access, openTimeout, foreignOwnerAllowed);
     }
 
     /** {@return these options with another access} */
     public SharedMemoryOptions withAccess(Access access) {
-        return new SharedMemoryOptions(lifetime, mode, prefault, access, openTimeout);
+        return new SharedMemoryOptions(lifetime, mode, prefault, access, openTimeout, foreignOwnerAllowed);
     }
 
     /** {@return these options with another open timeout} */
     public SharedMemoryOptions withOpenTimeout(Duration openTimeout) {
-        return new SharedMemoryOptions(lifetime, mode, prefault, access, openTimeout);
+        return new SharedMemoryOptions(lifetime, mode, prefault, access, openTimeout, foreignOwnerAllowed);
+    }
+
+    /**
+     * {@return these options allowing, or refusing, a region that belongs to another user} Allow it
+     * only when that user is trusted: whoever owns a region can read and change it.
+     */
+    public SharedMemoryOptions withForeignOwnerAllowed(boolean foreignOwnerAllowed) {
+        return new SharedMemoryOptions(lifetime, mode, prefault, access, openTimeout, foreignOwnerAllowed);
     }
 }

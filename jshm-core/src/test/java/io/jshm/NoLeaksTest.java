@@ -52,6 +52,36 @@ class NoLeaksTest {
         assertThat(ShmFiles.present(name)).isFalse();
     }
 
+    /** Issue 8: 10,000 cycles of create, open, map, close and unlink (a persistent region, so unlink does the removing). */
+    @Test
+    void tenThousandCreateOpenCloseUnlinkCyclesLeaveDescriptorsAndMappingsUnchanged() {
+        String name = names.next();
+        unlinkCycles(name, 100); // warm up
+        int fds = ShmFiles.openDescriptors();
+        int maps = ShmFiles.mappings();
+
+        unlinkCycles(name, 10_000);
+
+        assertThat(ourDescriptors()).as("descriptors on our regions").isEmpty();
+        assertThat(ourMappings()).as("mappings of our regions").isEmpty();
+        assertThat(ShmFiles.openDescriptors()).as("open descriptors").isBetween(fds - FD_TOLERANCE, fds + FD_TOLERANCE);
+        assertThat(ShmFiles.mappings()).as("mappings").isBetween(maps - MAPS_TOLERANCE, maps + MAPS_TOLERANCE);
+        assertThat(ShmFiles.present(name)).isFalse();
+    }
+
+    private static void unlinkCycles(String name, int count) {
+        SharedMemoryOptions persistent = SharedMemoryOptions.defaults().withLifetime(Lifetime.PERSISTENT);
+        for (int i = 0; i < count; i++) {
+            try (SharedMemory created = SharedMemory.create(name, 4096, persistent);
+                 SharedMemory opened = SharedMemory.open(name, i % 2 == 0 ? Access.READ_WRITE : Access.READ_ONLY);
+                 Arena arena = Arena.ofConfined()) {
+                created.segment().set(ValueLayout.JAVA_INT, 0, i);
+                assertThat(opened.map(arena, 0, 8).get(ValueLayout.JAVA_INT, 0)).isEqualTo(i);
+            }
+            assertThat(SharedMemory.unlink(name)).isTrue();
+        }
+    }
+
     @Test
     void failedCallsLeaveDescriptorsAndMappingsUnchanged() throws InterruptedException {
         String live = names.next();

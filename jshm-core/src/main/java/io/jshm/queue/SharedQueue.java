@@ -3,6 +3,7 @@ package io.jshm.queue;
 import io.jshm.CorruptRegionException;
 import io.jshm.SharedMemory;
 import io.jshm.SharedMemoryOptions;
+import io.jshm.internal.Faults;
 import io.jshm.internal.Liveness;
 import io.jshm.internal.Waiting;
 
@@ -62,7 +63,11 @@ import static io.jshm.queue.RecordLayout.TYPE_OFFSET;
  *   <li><b>Dead producers.</b> A producer that dies between claim and commit leaves a claimed
  *       record. After the stuck timeout ({@link #setStuckTimeout}, 1 s by default), once the
  *       claiming process is gone, the consumer skips the record and counts it in
- *       {@link QueueCounters#skipped()}.</li>
+ *       {@link QueueCounters#skipped()}. Room reserved but not yet marked (the instants between
+ *       an MPSC producer's tail CAS and its mark, or a whole SPSC copying {@link #offer}) names no
+ *       process: it is skipped after the stuck timeout whoever holds it, so a producer stalled
+ *       that long there (preempted, stopped) loses that message. Keep the stuck timeout well above
+ *       the stalls the machine sees.</li>
  *   <li><b>Broadcast.</b> The producer never waits. A consumer receives a private copy of each
  *       message (the producer may overwrite the ring under it), and one that falls a whole ring
  *       behind jumps to the newest message (to the tail, if aborted claims have overwritten that
@@ -70,9 +75,15 @@ import static io.jshm.queue.RecordLayout.TYPE_OFFSET;
  *   <li><b>Hostile peers.</b> The header is checked on open (magic, version, type, sizes against
  *       the region). A record whose length is impossible, or a consumer position or tail that is
  *       negative, not 8-byte aligned or more than a ring behind (or ahead of) the other, stops
- *       the consumer with {@link CorruptRegionException}; nothing is read outside the ring. (A
+ *       the consumer with {@link CorruptRegionException}; a producer that finds the tail and head
+ *       impossible (when the ring looks full, or at once for a misaligned or negative tail) stops
+ *       with it too; nothing is read or written outside the ring. (A
  *       damaged position within a ring behind the tail looks like space claimed by producers
  *       that died: the consumer skips it after the stuck timeout and counts it as skipped.)</li>
+ *   <li><b>Truncation.</b> If another process shrinks the region while it is mapped, the next
+ *       access to a lost page faults; every method of this class then throws
+ *       {@link io.jshm.RegionTruncatedException} (the JVM and other regions carry on). Close the
+ *       queue.</li>
  *   <li><b>Waiting.</b> {@link #tryClaim}, {@link #offer} and {@link #poll} never wait and never
  *       call the kernel. {@link #send} and {@link #receive} wait with the caller's
  *       {@link WaitStrategy}; a peer makes a system call only while someone sleeps.</li>
@@ -252,7 +263,12 @@ public final class SharedQueue implements AutoCloseable {
         if (claim.queue != null) {
             throw new IllegalStateException("the claim is still active: commit or abort it first");
         }
-        long position = claim(type, length);
+        long position;
+        try {
+            position = claim(type, length);
+        } catch (InternalError e) {
+            throw truncated("claim", e);
+        }
         if (position < 0) {
             return false;
         }
@@ -313,13 +329,17 @@ public final class SharedQueue implements AutoCloseable {
      */
     public boolean offer(int type, MemorySegment message) {
         long length = message.byteSize();
-        long position = claim(type, length, this.type != QueueType.SPSC);
-        if (position < 0) {
-            return false;
+        try {
+            long position = claim(type, length, this.type != QueueType.SPSC);
+            if (position < 0) {
+                return false;
+            }
+            MemorySegment.copy(message, 0, ring, (position & mask) + HEADER, length);
+            commitRecord(position, type, (int) length);
+            return true;
+        } catch (InternalError e) {
+            throw truncated("offer", e);
         }
-        MemorySegment.copy(message, 0, ring, (position & mask) + HEADER, length);
-        commit(position, type, (int) length);
-        return true;
     }
 
     /**
@@ -350,11 +370,23 @@ public final class SharedQueue implements AutoCloseable {
             if (Waiting.expired(deadline)) {
                 return false;
             }
-            idle(wait, idle, deadline, PRODUCERS_PARK, () -> hasSpace(needed));
+            try {
+                idle(wait, idle, deadline, PRODUCERS_PARK, () -> hasSpace(needed));
+            } catch (InternalError e) {
+                throw truncated("send", e);
+            }
         }
     }
 
     void commit(long position, int type, int length) {
+        try {
+            commitRecord(position, type, length);
+        } catch (InternalError e) {
+            throw truncated("commit", e);
+        }
+    }
+
+    private void commitRecord(long position, int type, int length) {
         long index = position & mask;
         int recordLength = HEADER + length;
         if (this.type == QueueType.BROADCAST) {
@@ -372,6 +404,14 @@ public final class SharedQueue implements AutoCloseable {
     }
 
     void abort(long position, int length) {
+        try {
+            abortRecord(position, length);
+        } catch (InternalError e) {
+            throw truncated("abort", e);
+        }
+    }
+
+    private void abortRecord(long position, int length) {
         long index = position & mask;
         int recordLength = HEADER + length;
         if (type == QueueType.BROADCAST) {
@@ -391,9 +431,14 @@ public final class SharedQueue implements AutoCloseable {
             long index = tail & mask;
             long padding = aligned > capacity - index ? capacity - index : 0;
             long end = tail + padding + aligned;
-            if (end - headCache > capacity) {
+            // Unsigned, with a misaligned tail's low bits moved to the top: a tail or head that a
+            // hostile peer damaged takes this slow path too, and is told from a full ring there.
+            if (Long.compareUnsigned(end - headCache | tail << 61, capacity) > 0) {
                 headCache = (long) LONG.getAcquire(region, HEAD); // pairs with setRelease in pollHead
-                if (end - headCache > capacity) {
+                if (Long.compareUnsigned(end - headCache | tail << 61, capacity) > 0) {
+                    if (tailMoved(tail, many)) {
+                        continue;
+                    }
                     return -1;
                 }
             }
@@ -414,12 +459,37 @@ public final class SharedQueue implements AutoCloseable {
     }
 
     /**
+     * The slow path of {@link #reserve}: the ring looks full. {@return true if the tail moved since
+     * it was read (another producer won: try again)}
+     *
+     * @throws CorruptRegionException if the tail and head are impossible (negative, misaligned, the
+     *                                head past the tail or more than a ring behind it)
+     */
+    private boolean tailMoved(long tail, boolean many) {
+        if (many && (long) LONG.getVolatile(region, TAIL) != tail) {
+            return true;
+        }
+        long head = headCache;
+        if (((tail | head) & (Long.MIN_VALUE | RecordLayout.ALIGNMENT - 1)) != 0 || tail - head < 0
+                || tail - head > capacity) {
+            throw corrupt(name, "producer sees tail " + tail + " and consumer position " + head + ": impossible for"
+                    + " a ring of " + capacity + " bytes (both multiples of " + RecordLayout.ALIGNMENT
+                    + ", the tail at most a ring ahead); the producer stops here");
+        }
+        return false;
+    }
+
+    /**
      * Broadcast: reserves room by announcing the tail intent; never fails.
      *
      * @return the record's position
      */
     private long reserveBroadcast(int aligned) {
         long tail = (long) LONG.getOpaque(region, TAIL);
+        if ((tail & (Long.MIN_VALUE | RecordLayout.ALIGNMENT - 1)) != 0) {
+            throw corrupt(name, "tail " + tail + " is negative or not a multiple of " + RecordLayout.ALIGNMENT
+                    + "; the producer stops here");
+        }
         long index = tail & mask;
         long padding = aligned > capacity - index ? capacity - index : 0;
         LONG.setRelease(region, TAIL_INTENT, tail + padding + aligned);
@@ -458,13 +528,17 @@ public final class SharedQueue implements AutoCloseable {
      */
     public int poll(MessageHandler handler, int limit) {
         Objects.requireNonNull(handler, "handler");
-        if (type == QueueType.BROADCAST) {
-            return pollBroadcast(handler, limit);
+        try {
+            if (type == QueueType.BROADCAST) {
+                return pollBroadcast(handler, limit);
+            }
+            if (!consumer) {
+                takeRole(CONSUMER_PID, CONSUMER_START, "consumer");
+            }
+            return pollHead(handler, limit, false);
+        } catch (InternalError e) {
+            throw truncated("poll", e);
         }
-        if (!consumer) {
-            takeRole(CONSUMER_PID, CONSUMER_START, "consumer");
-        }
-        return pollHead(handler, limit, false);
     }
 
     /** {@return the next message's bytes (type dropped), or null if the queue is empty} */
@@ -485,6 +559,15 @@ public final class SharedQueue implements AutoCloseable {
             throws InterruptedException {
         Objects.requireNonNull(handler, "handler");
         long deadline = Waiting.deadline(timeout);
+        try {
+            return receiveUntil(handler, limit, wait, deadline);
+        } catch (InternalError e) {
+            throw truncated("receive", e);
+        }
+    }
+
+    private int receiveUntil(MessageHandler handler, int limit, WaitStrategy wait, long deadline)
+            throws InterruptedException {
         for (int idle = 0; ; idle++) {
             int n;
             if (type == QueueType.BROADCAST) {
@@ -659,6 +742,11 @@ public final class SharedQueue implements AutoCloseable {
                     skip = p;
                     break;
                 }
+            }
+            if ((int) INT.getAcquire(ring, index + LENGTH_OFFSET) != 0) {
+                // Its producer was only slow, and marked it during the scan, which may then have
+                // stopped inside that record's payload: skipping would lose it, and parse garbage.
+                return 0;
             }
         }
         LONG.getAndAdd(region, SKIPPED, 1L);
@@ -941,6 +1029,14 @@ public final class SharedQueue implements AutoCloseable {
 
     /** {@return a snapshot of the queue's counters} Reading them changes nothing. */
     public QueueCounters counters() {
+        try {
+            return readCounters();
+        } catch (InternalError e) {
+            throw truncated("counters", e);
+        }
+    }
+
+    private QueueCounters readCounters() {
         long tail = (long) LONG.getVolatile(region, TAIL);
         long head = (long) LONG.getVolatile(region, HEAD);
         long depth = type == QueueType.BROADCAST ? Math.min(tail, capacity) : tail - head;
@@ -960,13 +1056,27 @@ public final class SharedQueue implements AutoCloseable {
         if (!shm.isOpen()) {
             return;
         }
-        if (producer) {
-            LONG.compareAndSet(region, PRODUCER_PID, token, 0L);
+        try {
+            // read before each CAS: a CAS in the interpreter on a truncated page crashes HotSpot
+            if (producer && (long) LONG.getVolatile(region, PRODUCER_PID) == token) {
+                LONG.compareAndSet(region, PRODUCER_PID, token, 0L);
+            }
+            if (consumer && (long) LONG.getVolatile(region, CONSUMER_PID) == token) {
+                LONG.compareAndSet(region, CONSUMER_PID, token, 0L);
+            }
+        } catch (InternalError e) {
+            if (!Faults.isMemoryFault(e)) {
+                throw e;
+            }
+            // truncated by another process: the roles went with the lost page; close anyway
+        } finally {
+            shm.close();
         }
-        if (consumer) {
-            LONG.compareAndSet(region, CONSUMER_PID, token, 0L);
-        }
-        shm.close();
+    }
+
+    /** {@return the jshm exception for a memory fault during {@code what}} (rethrows other errors) */
+    private io.jshm.JshmException truncated(String what, InternalError e) {
+        return Faults.truncated(name, name, region.byteSize(), "queue '" + name + "': " + what, e);
     }
 
     @Override

@@ -27,6 +27,10 @@ import java.lang.invoke.VarHandle;
  *       {@link IndexOutOfBoundsException}; a closed region throws {@link IllegalStateException}.</li>
  *   <li>Multi-byte values are in the platform's byte order (little-endian on x86_64 and
  *       aarch64), as {@code docs/layout.md} assumes.</li>
+ *   <li>On a page that another process truncated away, every method throws the JDK's
+ *       {@link InternalError}, as raw segment accesses do ({@link io.jshm.SharedMemory}); the
+ *       compare-and-set methods read the word first, so that this holds for them in interpreted
+ *       code too (a bare interpreted CAS there crashes HotSpot 25).</li>
  * </ul>
  */
 public final class Atomics {
@@ -71,7 +75,10 @@ public final class Atomics {
 
     /** {@return true if the int at {@code offset} was {@code expected} and is now {@code value}} */
     public static boolean compareAndSetInt(MemorySegment segment, long offset, int expected, int value) {
-        return INT.compareAndSet(segment, aligned4(segment, offset), expected, value);
+        long at = aligned4(segment, offset);
+        // Read first (test and test-and-set): a CAS run by the interpreter on a page that another
+        // process truncated away crashes HotSpot, a read throws InternalError (see SharedMemory).
+        return (int) INT.getVolatile(segment, at) == expected && INT.compareAndSet(segment, at, expected, value);
     }
 
     /**
@@ -126,7 +133,9 @@ public final class Atomics {
 
     /** {@return true if the long at {@code offset} was {@code expected} and is now {@code value}} */
     public static boolean compareAndSetLong(MemorySegment segment, long offset, long expected, long value) {
-        return LONG.compareAndSet(segment, aligned8(segment, offset), expected, value);
+        long at = aligned8(segment, offset);
+        // Read first, as compareAndSetInt does.
+        return (long) LONG.getVolatile(segment, at) == expected && LONG.compareAndSet(segment, at, expected, value);
     }
 
     /**

@@ -2,7 +2,9 @@ package io.jshm.sync;
 
 import io.jshm.CorruptRegionException;
 import io.jshm.InvalidSizeException;
+import io.jshm.JshmException;
 import io.jshm.SharedMemory;
+import io.jshm.internal.Faults;
 
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
@@ -59,6 +61,14 @@ record Placement(MemorySegment segment, long offset, SharedMemory owned, String 
             shm.close();
             throw e;
         }
+    }
+
+    /**
+     * {@return the jshm exception for a memory fault during {@code what}} (a region truncated by
+     * another process); errors that are not memory faults are rethrown as they are
+     */
+    JshmException fault(String what, InternalError e) {
+        return Faults.truncated(owned != null ? owned.name() : null, label, segment.byteSize(), what, e);
     }
 
     void close() {

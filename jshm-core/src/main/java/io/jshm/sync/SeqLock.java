@@ -58,6 +58,8 @@ import java.util.function.Consumer;
  *
  * <h2>Assumptions and guarantees</h2>
  * <ul>
+ *   <li>If another process shrinks the region under it ({@code ftruncate}), write, read, readBegin, readValidate and sequence
+ *       throw {@link io.jshm.RegionTruncatedException} instead of touching the lost page.</li>
  *   <li>One writer at a time: writers in several threads or processes must hold a
  *       {@link SharedMutex} around {@link #write}. Readers are unlimited and never block the
  *       writer.</li>
@@ -164,11 +166,15 @@ public final class SeqLock implements AutoCloseable {
      */
     public void write(Consumer<MemorySegment> writer) {
         Objects.requireNonNull(writer, "writer");
-        long seq = beginWrite();
         try {
-            writer.accept(payload);
-        } finally {
-            LONG.setRelease(segment, base + SEQUENCE, seq + 2); // pairs with getAcquire in read
+            long seq = beginWrite();
+            try {
+                writer.accept(payload);
+            } finally {
+                LONG.setRelease(segment, base + SEQUENCE, seq + 2); // pairs with getAcquire in read
+            }
+        } catch (InternalError e) {
+            throw place.fault("seqlock write", e);
         }
     }
 
@@ -208,12 +214,16 @@ public final class SeqLock implements AutoCloseable {
             throw new IndexOutOfBoundsException("destination of " + destination.byteSize() + " bytes is smaller than"
                     + " the " + payload.byteSize() + "-byte payload of the seqlock at " + place.label());
         }
-        while (true) {
-            long before = readBegin();
-            MemorySegment.copy(payload, 0, destination, 0, payload.byteSize());
-            if (readValidate(before)) {
-                return;
+        try {
+            while (true) {
+                long before = readBegin();
+                MemorySegment.copy(payload, 0, destination, 0, payload.byteSize());
+                if (readValidate(before)) {
+                    return;
+                }
             }
+        } catch (InternalError e) {
+            throw place.fault("seqlock read", e);
         }
     }
 
@@ -233,6 +243,14 @@ public final class SeqLock implements AutoCloseable {
      * @throws CorruptRegionException if a writer died mid-write and nobody has written since
      */
     public long readBegin() {
+        try {
+            return awaitEven();
+        } catch (InternalError e) {
+            throw place.fault("seqlock readBegin", e);
+        }
+    }
+
+    private long awaitEven() {
         long seq = (long) LONG.getAcquire(segment, base + SEQUENCE); // pairs with setRelease in write
         if ((seq & 1) == 0) {
             return seq;
@@ -258,7 +276,11 @@ public final class SeqLock implements AutoCloseable {
     /** {@return true if no write overlapped the read that {@link #readBegin()} began} */
     public boolean readValidate(long seq) {
         VarHandle.loadLoadFence(); // the payload loads complete before the sequence is read again
-        return (long) LONG.getOpaque(segment, base + SEQUENCE) == seq;
+        try {
+            return (long) LONG.getOpaque(segment, base + SEQUENCE) == seq;
+        } catch (InternalError e) {
+            throw place.fault("seqlock readValidate", e);
+        }
     }
 
     /**
@@ -271,7 +293,11 @@ public final class SeqLock implements AutoCloseable {
 
     /** {@return the sequence: even when idle, incremented by two per write} */
     public long sequence() {
-        return (long) LONG.getVolatile(segment, base + SEQUENCE);
+        try {
+            return (long) LONG.getVolatile(segment, base + SEQUENCE);
+        } catch (InternalError e) {
+            throw place.fault("seqlock sequence", e);
+        }
     }
 
     /** Closes the region this seqlock opened by name; nothing otherwise. */

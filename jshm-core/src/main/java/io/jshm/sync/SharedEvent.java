@@ -48,6 +48,8 @@ import java.util.Objects;
  *
  * <h2>Assumptions and guarantees</h2>
  * <ul>
+ *   <li>If another process shrinks the region under it ({@code ftruncate}), set, reset, isSet and await
+ *       throw {@link io.jshm.RegionTruncatedException} instead of touching the lost page.</li>
  *   <li>Setting and awaiting a signalled event make no system call unless a waiter sleeps.</li>
  *   <li>An auto-reset event lets exactly one waiter through per {@link #set()} that finds it
  *       reset; setting a signalled event again does nothing (signals do not count up).</li>
@@ -136,20 +138,32 @@ public final class SharedEvent implements AutoCloseable {
 
     /** Signals the event, waking every waiter (manual reset) or one (auto reset). */
     public void set() {
-        INT.getAndSet(segment, base + STATE, 1); // full fence: orders the store before the waiters read
-        if ((int) INT.getVolatile(segment, base + WAITERS) != 0) {
-            Waiting.wake(segment, base + STATE, reset == Reset.AUTO ? 1 : Integer.MAX_VALUE);
+        try {
+            INT.getAndSet(segment, base + STATE, 1); // full fence: orders the store before the waiters read
+            if ((int) INT.getVolatile(segment, base + WAITERS) != 0) {
+                Waiting.wake(segment, base + STATE, reset == Reset.AUTO ? 1 : Integer.MAX_VALUE);
+            }
+        } catch (InternalError e) {
+            throw place.fault("event set", e);
         }
     }
 
     /** Resets the event to not signalled. */
     public void reset() {
-        INT.setVolatile(segment, base + STATE, 0);
+        try {
+            INT.setVolatile(segment, base + STATE, 0);
+        } catch (InternalError e) {
+            throw place.fault("event reset", e);
+        }
     }
 
     /** {@return whether the event is signalled now} */
     public boolean isSet() {
-        return (int) INT.getVolatile(segment, base + STATE) == 1;
+        try {
+            return (int) INT.getVolatile(segment, base + STATE) == 1;
+        } catch (InternalError e) {
+            throw place.fault("event isSet", e);
+        }
     }
 
     /**
@@ -184,11 +198,20 @@ public final class SharedEvent implements AutoCloseable {
 
     private boolean passed() {
         return reset == Reset.AUTO
-                ? INT.compareAndSet(segment, base + STATE, 1, 0)
+                ? (int) INT.getVolatile(segment, base + STATE) == 1 // read first: see Atomics.compareAndSetInt
+                        && INT.compareAndSet(segment, base + STATE, 1, 0)
                 : (int) INT.getVolatile(segment, base + STATE) == 1;
     }
 
     private boolean await(long deadline) throws InterruptedException {
+        try {
+            return awaitUntil(deadline);
+        } catch (InternalError e) {
+            throw place.fault("event await", e);
+        }
+    }
+
+    private boolean awaitUntil(long deadline) throws InterruptedException {
         for (int i = 0; i < Waiting.SPINS; i++) {
             if (passed()) {
                 return true;

@@ -71,6 +71,8 @@ import java.util.OptionalLong;
  *
  * <h2>Assumptions and guarantees</h2>
  * <ul>
+ *   <li>If another process shrinks the region under it ({@code ftruncate}), lock, tryLock and unlock
+ *       throw {@link io.jshm.RegionTruncatedException} instead of touching the lost page.</li>
  *   <li>Ownership is per thread: the owner is a (process, thread) pair. The lock is <b>not
  *       reentrant</b>: locking it again from the owning thread throws
  *       {@link IllegalStateException} instead of deadlocking. {@link #unlock()} by any other
@@ -164,7 +166,11 @@ public final class SharedMutex implements AutoCloseable {
      * @throws IllegalStateException if this thread holds it already, or the region was closed
      */
     public LockResult lock() throws InterruptedException {
-        return acquire(Waiting.FOREVER);
+        try {
+            return acquire(Waiting.FOREVER);
+        } catch (InternalError e) {
+            throw place.fault("mutex lock", e);
+        }
     }
 
     /**
@@ -175,6 +181,14 @@ public final class SharedMutex implements AutoCloseable {
      * @throws IllegalStateException if this thread holds it already
      */
     public LockResult tryLock() {
+        try {
+            return tryLockOnce();
+        } catch (InternalError e) {
+            throw place.fault("mutex tryLock", e);
+        }
+    }
+
+    private LockResult tryLockOnce() {
         long me = token();
         if (casOwner(0, me)) {
             return taken();
@@ -196,7 +210,12 @@ public final class SharedMutex implements AutoCloseable {
      * @throws IllegalStateException if this thread holds it already, or the region was closed
      */
     public LockResult tryLock(Duration timeout) throws InterruptedException {
-        return acquire(Waiting.deadline(Objects.requireNonNull(timeout, "timeout")));
+        long deadline = Waiting.deadline(Objects.requireNonNull(timeout, "timeout"));
+        try {
+            return acquire(deadline);
+        } catch (InternalError e) {
+            throw place.fault("mutex tryLock", e);
+        }
     }
 
     /**
@@ -205,6 +224,14 @@ public final class SharedMutex implements AutoCloseable {
      * @throws IllegalMonitorStateException if the calling thread does not hold the lock
      */
     public void unlock() {
+        try {
+            release();
+        } catch (InternalError e) {
+            throw place.fault("mutex unlock", e);
+        }
+    }
+
+    private void release() {
         long me = token();
         long owner = owner();
         if (owner != me) {
@@ -351,7 +378,9 @@ public final class SharedMutex implements AutoCloseable {
     }
 
     private boolean casOwner(long expected, long value) {
-        return LONG.compareAndSet(segment, base + OWNER, expected, value);
+        // Read first: a CAS run by the interpreter on a page another process truncated away
+        // crashes the JVM (HotSpot does not guard it), while a read throws InternalError.
+        return owner() == expected && LONG.compareAndSet(segment, base + OWNER, expected, value);
     }
 
     private static long token() {

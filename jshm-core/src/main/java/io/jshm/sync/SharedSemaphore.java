@@ -43,6 +43,8 @@ import java.util.Objects;
  *
  * <h2>Assumptions and guarantees</h2>
  * <ul>
+ *   <li>If another process shrinks the region under it ({@code ftruncate}), acquire, tryAcquire, release and availablePermits
+ *       throw {@link io.jshm.RegionTruncatedException} instead of touching the lost page.</li>
  *   <li>Permits belong to nobody: any thread of any process may release. A process that dies
  *       holding permits does not give them back (as with every counting semaphore, Windows'
  *       included); use a {@link SharedMutex} when a dead holder must be detected.</li>
@@ -133,6 +135,14 @@ public final class SharedSemaphore implements AutoCloseable {
 
     /** {@return true if a permit was taken, without waiting} */
     public boolean tryAcquire() {
+        try {
+            return takeOne();
+        } catch (InternalError e) {
+            throw place.fault("semaphore tryAcquire", e);
+        }
+    }
+
+    private boolean takeOne() {
         while (true) {
             int available = permits();
             if (available <= 0) {
@@ -168,6 +178,14 @@ public final class SharedSemaphore implements AutoCloseable {
         if (count <= 0) {
             throw new IllegalArgumentException("release count must be positive: " + count);
         }
+        try {
+            giveBack(count);
+        } catch (InternalError e) {
+            throw place.fault("semaphore release", e);
+        }
+    }
+
+    private void giveBack(int count) {
         while (true) {
             int available = permits();
             if (available > Integer.MAX_VALUE - count) {
@@ -185,7 +203,11 @@ public final class SharedSemaphore implements AutoCloseable {
 
     /** {@return the permits available now} */
     public int availablePermits() {
-        return permits();
+        try {
+            return permits();
+        } catch (InternalError e) {
+            throw place.fault("semaphore availablePermits", e);
+        }
     }
 
     /** Closes the region this semaphore opened by name; nothing otherwise. */
@@ -200,13 +222,21 @@ public final class SharedSemaphore implements AutoCloseable {
     }
 
     private boolean acquire(long deadline) throws InterruptedException {
+        try {
+            return acquireUntil(deadline);
+        } catch (InternalError e) {
+            throw place.fault("semaphore acquire", e);
+        }
+    }
+
+    private boolean acquireUntil(long deadline) throws InterruptedException {
         for (int i = 0; i < Waiting.SPINS; i++) {
-            if (tryAcquire()) {
+            if (takeOne()) {
                 return true;
             }
             Thread.onSpinWait();
         }
-        while (!tryAcquire()) {
+        while (!takeOne()) {
             if (Waiting.expired(deadline)) {
                 return false;
             }

@@ -75,14 +75,14 @@ final class LinuxPlatform implements Platform {
                 if (e.kind() == ErrorKind.ALREADY_EXISTS && attempt == 0 && isGoneAfterCheck(target, timeoutNanos)) {
                     continue;
                 }
-                throw e;
+                throw e.kind() == ErrorKind.ALREADY_EXISTS ? namingTheOwner(target, e) : e;
             }
             try {
                 LibC.flock(fd, LibC.LOCK_SH, target.display());
                 LibC.ftruncate(fd, size, target.display());
                 LibC.posixFallocate(fd, size, target.display());
                 LibC.fchmod(fd, mode | (untilLastClose ? LibC.S_ISVTX : 0), target.display());
-                return new Handle(fd, target, size, false, untilLastClose);
+                return new Handle(fd, target, size, false, untilLastClose, LibC.getuid());
             } catch (RuntimeException | Error e) {
                 removeIfSame(target, fd);
                 LibC.close(fd);
@@ -186,7 +186,7 @@ final class LinuxPlatform implements Platform {
                 throw OsException.of(ErrorKind.INVALID_SIZE, name,
                         "region has size 0: its creator has not sized it (ftruncate) yet");
             }
-            return new Handle(fd, target, st.size(), readOnly, st.sticky());
+            return new Handle(fd, target, st.size(), readOnly, st.sticky(), st.uid());
         } catch (RuntimeException | Error e) {
             LibC.close(fd);
             throw e;
@@ -224,6 +224,34 @@ final class LinuxPlatform implements Platform {
         }
         return OsException.of(ErrorKind.NOT_FOUND, name,
                 "no such region: its creator died before finishing it; removed the remains");
+    }
+
+    /**
+     * {@return {@code e}, saying who owns the existing object when that is another user} so that a
+     * squatter (another user who made the name first) is named in the error
+     */
+    private static OsException namingTheOwner(Target target, OsException e) {
+        try {
+            String path = pathOf(target);
+            LibC.Stat st = LibC.lstat(path);
+            if (st.uid() == LibC.getuid()) {
+                return e;
+            }
+            return new OsException(e.call(), e.object(), e.code(), e.kind(), e.reason()
+                    + "; it belongs to another user, " + describeUser(Path.of(path), st.uid()));
+        } catch (OsException gone) {
+            return e;
+        }
+    }
+
+    /** {@return a user as "name (uid N)", or "uid N" when the name cannot be found} */
+    private static String describeUser(Path path, int uid) {
+        String id = "uid " + Integer.toUnsignedString(uid);
+        try {
+            return Files.getOwner(path, LinkOption.NOFOLLOW_LINKS).getName() + " (" + id + ")";
+        } catch (IOException | UnsupportedOperationException e) {
+            return id;
+        }
     }
 
     /** {@return true if the object exists with permission bits 0000, i.e. its creator is making it} */
@@ -402,7 +430,17 @@ final class LinuxPlatform implements Platform {
     private static int openFd(Target target, int flags, int mode) {
         return switch (target) {
             case Target.Named n -> LibC.shmOpen(shmName(n), flags | LibC.O_CLOEXEC, mode);
-            case Target.File f -> LibC.open(f.path().toString(), flags | LibC.O_CLOEXEC | LibC.O_NOFOLLOW, mode);
+            case Target.File f -> {
+                try {
+                    yield LibC.open(f.path().toString(), flags | LibC.O_CLOEXEC | LibC.O_NOFOLLOW, mode);
+                } catch (OsException e) {
+                    if (e.code() != Errno.ELOOP) {
+                        throw e;
+                    }
+                    throw new OsException(e.call(), e.object(), e.code(), ErrorKind.PERMISSION_DENIED, e.reason()
+                            + ": the path is a symbolic link, which jshm never follows (O_NOFOLLOW)");
+                }
+            }
         };
     }
 
@@ -436,13 +474,20 @@ final class LinuxPlatform implements Platform {
         private final long size;
         private final boolean readOnly;
         private final boolean untilLastClose;
+        private final int uid;
 
-        Handle(int fd, Target target, long size, boolean readOnly, boolean untilLastClose) {
+        Handle(int fd, Target target, long size, boolean readOnly, boolean untilLastClose, int uid) {
             this.fd = fd;
             this.target = target;
             this.size = size;
             this.readOnly = readOnly;
             this.untilLastClose = untilLastClose;
+            this.uid = uid;
+        }
+
+        @Override
+        public String foreignOwner() {
+            return uid == LibC.getuid() ? null : describeUser(Path.of(pathOf(target)), uid);
         }
 
         @Override

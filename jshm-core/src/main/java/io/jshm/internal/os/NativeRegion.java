@@ -17,6 +17,14 @@ public interface NativeRegion {
     boolean readOnly();
 
     /**
+     * {@return the region's owner when it is another user than the one this process runs as (such
+     * as {@code "nobody (uid 65534)"}), or null when it is this process's user}
+     */
+    default String foreignOwner() {
+        return null;
+    }
+
+    /**
      * Maps {@code [offset, offset + length)} of the region. The offset must be a multiple of
      * {@link Platform#mapAlignment()}.
      *

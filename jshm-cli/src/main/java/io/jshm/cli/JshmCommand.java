@@ -51,7 +51,8 @@ import java.util.stream.Collectors;
             "  jshm lock jobs -- ./job.sh      run a command holding the robust mutex 'jobs'",
             "  jshm queue create q 64KiB       a message queue; then 'queue send', 'queue recv'",
             "  jshm demo                       two processes share memory, step by step",
-            "  jshm completion bash            shell completion (see 'jshm completion --help')"
+            "  jshm completion bash            shell completion (see 'jshm completion --help')",
+            "  bin/jshm bench --quick          jshm beside Agrona, sockets and C, side by side (bench --help)"
         })
 final class JshmCommand implements Callable<Integer> {
 

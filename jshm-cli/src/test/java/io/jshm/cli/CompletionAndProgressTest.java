@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The bash completion script, run by a real bash; progress bars where stderr is (said to be) a terminal. */
+/** The completion script, run by a real bash and a real zsh; progress bars where stderr is (said to be) a terminal. */
 @Timeout(90)
 class CompletionAndProgressTest {
 
@@ -53,6 +53,23 @@ class CompletionAndProgressTest {
         assertThat(complete(file, "jshm", "dump", "x", "--f")).containsExactly("--format");
         assertThat(complete(file, "jshm", "gc", "--d")).containsExactly("--dry-run");
         assertThat(complete(file, "jshm", "queue", "s")).contains("send", "stat");
+    }
+
+    @Test
+    void zshLoadsTheScriptAndItsFunctionOffersTheCommands() throws Exception {
+        assumeTrue(ExternalProcess.available("zsh", "--version"), "zsh is not available");
+        Path file = Files.writeString(dir.resolve("jshm-completion.zsh"), Cli.run("completion", "zsh").out());
+        // zsh runs the script through its bash-completion emulation (bashcompinit): the script
+        // registers _complete_jshm for 'jshm', and zsh itself then matches the offered words
+        // against what was typed, so the lists below are every word allowed in that place.
+        String program = "autoload -U +X compinit && compinit -u\nsource '" + file + "'\n"
+                + "print -r -- \"registered: ${_comps[jshm]}\"\n"
+                + "COMP_WORDS=(jshm queue s); COMP_CWORD=2; COMP_LINE='jshm queue s'; COMP_POINT=12\n"
+                + "_complete_jshm jshm; print -l -- $COMPREPLY\n";
+        ExternalProcess.Result r = ExternalProcess.run(Duration.ofSeconds(20), List.of("zsh", "-c", program));
+        assertThat(r.code()).as(r.output()).isZero();
+        assertThat(r.output()).contains("registered: _bash_complete -F _complete_jshm");
+        assertThat(r.output().lines().map(String::strip).toList()).contains("send", "recv", "stat", "create");
     }
 
     /** {@return what bash offers for the last word, through the script's completion function} */

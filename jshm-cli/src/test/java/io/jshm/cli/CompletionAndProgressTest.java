@@ -4,7 +4,6 @@ import io.jshm.SharedMemory;
 import io.jshm.testing.ChildJvm;
 import io.jshm.testing.ExternalProcess;
 import io.jshm.testing.RegionNames;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,12 +32,7 @@ class CompletionAndProgressTest {
     @TempDir
     Path dir;
 
-    private final List<String> made = new ArrayList<>();
 
-    @AfterEach
-    void removeRegions() {
-        made.forEach(SharedMemory::unlink);
-    }
 
     @Test
     void bashCompletesCommandsAndOptionsFromTheGeneratedScript() throws Exception {
@@ -86,8 +80,7 @@ class CompletionAndProgressTest {
 
     @Test
     void writeAndPrefaultShowABarOnlyWhereSomeoneWatches() throws Exception {
-        String name = names.next();
-        made.add(name);
+        String name = names.nextRemovedAfterEach();
         assertThat(Cli.run("create", name, "48MiB").exit()).isZero();
         Path input = dir.resolve("input.bin");
         try (RandomAccessFile f = new RandomAccessFile(input.toFile(), "rw")) {
@@ -98,8 +91,7 @@ class CompletionAndProgressTest {
         assertThat(watched).contains("writing '" + name + "'  [", "100%  40 MiB of 40 MiB").endsWith("\r\u001b[K");
         assertThat(run(false, input, "write", name)).isEmpty();
 
-        String big = names.next();
-        made.add(big);
+        String big = names.nextRemovedAfterEach();
         String prefault = run(true, null, "create", big, "32MiB", "--prefault");
         assertThat(prefault).contains("prefaulting '" + big + "'  [", "100%  32 MiB of 32 MiB");
         assertThat(SharedMemory.info(big).size()).isEqualTo(32L << 20);

@@ -4,7 +4,6 @@ import io.jshm.Lifetime;
 import io.jshm.RegionInfo;
 import io.jshm.SharedMemory;
 import io.jshm.testing.RegionNames;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -12,8 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,18 +24,12 @@ class CreateCommandTest {
     @TempDir
     Path dir;
 
-    private final List<String> made = new ArrayList<>();
 
     private String name() {
-        String name = names.next();
-        made.add(name);
+        String name = names.nextRemovedAfterEach();
         return name;
     }
 
-    @AfterEach
-    void removeRegions() {
-        made.forEach(SharedMemory::unlink);
-    }
 
     @Test
     void createsAPersistentZeroFilledRegionAndSaysSoInOneLine() {

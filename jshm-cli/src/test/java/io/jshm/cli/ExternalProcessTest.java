@@ -3,7 +3,6 @@ package io.jshm.cli;
 import io.jshm.SharedMemory;
 import io.jshm.testing.ChildJvm;
 import io.jshm.testing.RegionNames;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,12 +31,7 @@ class ExternalProcessTest {
     @RegisterExtension
     static final RegionNames names = new RegionNames(ExternalProcessTest.class);
 
-    private final List<String> made = new ArrayList<>();
 
-    @AfterEach
-    void removeRegions() {
-        made.forEach(SharedMemory::unlink);
-    }
 
     /** What a finished process gave back. */
     record Finished(int exit, byte[] stdout, String stderr) {
@@ -91,8 +85,7 @@ class ExternalProcessTest {
     }
 
     private String persistentRegion() {
-        String name = names.next();
-        made.add(name);
+        String name = names.nextRemovedAfterEach();
         assertThat(Cli.run("create", name, "4096").exit()).isZero();
         return name;
     }

@@ -14,7 +14,6 @@ import io.jshm.testing.ExternalProcess;
 import io.jshm.testing.RegionChild;
 import io.jshm.testing.RegionNames;
 import io.jshm.testing.Waits;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -48,16 +47,10 @@ class InspectCommandsTest {
     @TempDir
     Path dir;
 
-    private final List<String> made = new ArrayList<>();
 
-    @AfterEach
-    void removeRegions() {
-        made.forEach(SharedMemory::unlink);
-    }
 
     private String name() {
-        String name = names.next();
-        made.add(name);
+        String name = names.nextRemovedAfterEach();
         return name;
     }
 

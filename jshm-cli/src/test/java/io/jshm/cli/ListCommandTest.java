@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jshm.SharedMemory;
 import io.jshm.SharedMemoryOptions;
 import io.jshm.testing.RegionNames;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,16 +23,10 @@ class ListCommandTest {
     @RegisterExtension
     static final RegionNames names = new RegionNames(ListCommandTest.class);
 
-    private final List<String> made = new ArrayList<>();
 
-    @AfterEach
-    void removeRegions() {
-        made.forEach(SharedMemory::unlink);
-    }
 
     private String persistent(String size, String mode) {
-        String name = names.next();
-        made.add(name);
+        String name = names.nextRemovedAfterEach();
         assertThat(Cli.run("create", name, size, "--mode", mode).exit()).isZero();
         return name;
     }

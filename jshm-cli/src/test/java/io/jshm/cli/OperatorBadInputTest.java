@@ -1,11 +1,9 @@
 package io.jshm.cli;
 
-import io.jshm.SharedMemory;
 import io.jshm.testing.ChildJvm;
 import io.jshm.testing.ExternalProcess;
 import io.jshm.testing.RegionNames;
 import io.jshm.testing.ShmFiles;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,16 +28,10 @@ class OperatorBadInputTest {
     @RegisterExtension
     static final RegionNames names = new RegionNames(OperatorBadInputTest.class);
 
-    private final List<String> made = new ArrayList<>();
 
-    @AfterEach
-    void removeRegions() {
-        made.forEach(SharedMemory::unlink);
-    }
 
     private String region(String size) {
-        String name = names.next();
-        made.add(name);
+        String name = names.nextRemovedAfterEach();
         assertThat(Cli.run("create", name, size).exit()).isZero();
         return name;
     }

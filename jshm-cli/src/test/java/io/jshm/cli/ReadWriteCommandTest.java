@@ -2,7 +2,6 @@ package io.jshm.cli;
 
 import io.jshm.SharedMemory;
 import io.jshm.testing.RegionNames;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -11,7 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -27,20 +25,14 @@ class ReadWriteCommandTest {
     @TempDir
     Path dir;
 
-    private final List<String> made = new ArrayList<>();
 
     /** {@return a fresh persistent region of {@code size} bytes, made with {@code jshm create}} */
     private String region(String size) {
-        String name = names.next();
-        made.add(name);
+        String name = names.nextRemovedAfterEach();
         assertThat(Cli.run("create", name, size).exit()).isZero();
         return name;
     }
 
-    @AfterEach
-    void removeRegions() {
-        made.forEach(SharedMemory::unlink);
-    }
 
     private static byte[] everyByteValue() {
         byte[] bytes = new byte[256];

@@ -12,7 +12,6 @@ import io.jshm.testing.RegionChild;
 import io.jshm.testing.RegionNames;
 import io.jshm.testing.ShmFiles;
 import io.jshm.testing.Waits;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -37,16 +35,10 @@ class TopAndGcTest {
     @RegisterExtension
     static final RegionNames names = new RegionNames(TopAndGcTest.class);
 
-    private final List<String> made = new ArrayList<>();
 
-    @AfterEach
-    void removeRegions() {
-        made.forEach(SharedMemory::unlink);
-    }
 
     private String name() {
-        String name = names.next();
-        made.add(name);
+        String name = names.nextRemovedAfterEach();
         return name;
     }
 

@@ -1,12 +1,16 @@
 package io.jshm.testing;
 
+import io.jshm.SharedMemory;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -21,12 +25,13 @@ import java.util.stream.Stream;
  * After the class's last test it removes any region with the class's prefix and fails the class
  * if there was one, so a leak is reported where it happened and the suite leaves nothing behind.
  */
-public final class RegionNames implements AfterAllCallback {
+public final class RegionNames implements AfterAllCallback, AfterEachCallback {
 
     private static final Path SHM = Path.of("/dev/shm");
 
     private final String prefix;
     private final AtomicInteger counter = new AtomicInteger();
+    private final Set<String> removeAfterEach = ConcurrentHashMap.newKeySet();
 
     public RegionNames(Class<?> testClass) {
         this.prefix = "test-" + testClass.getSimpleName() + "-"
@@ -36,6 +41,25 @@ public final class RegionNames implements AfterAllCallback {
     /** {@return a fresh name, unique to this class and run} */
     public String next() {
         return prefix + counter.incrementAndGet();
+    }
+
+    /**
+     * {@return a fresh name whose region this extension removes after the test that asked for it}
+     * For regions a test cannot close itself: persistent ones, those made by a command, a child or
+     * another program.
+     */
+    public String nextRemovedAfterEach() {
+        String name = next();
+        removeAfterEach.add(name);
+        return name;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        for (String name : removeAfterEach) {
+            SharedMemory.unlink(name);
+        }
+        removeAfterEach.clear();
     }
 
     /** {@return the prefix every name of this class starts with} */

@@ -59,20 +59,26 @@ public record QueueState(QueueCounters counters, int maxMessageLength, boolean p
             return Optional.empty();
         }
         QueueType type = QueueLayout.verify(region, name);
-        long capacity = region.get(ValueLayout.JAVA_LONG, QueueLayout.CAPACITY_OFFSET);
+        QueueCounters counters = counters(region, type, region.get(ValueLayout.JAVA_LONG, QueueLayout.CAPACITY_OFFSET));
+        return Optional.of(new QueueState(counters, region.get(ValueLayout.JAVA_INT, QueueLayout.MAX_PAYLOAD_OFFSET),
+                alive(l(region, QueueLayout.PRODUCER_PID), l(region, QueueLayout.PRODUCER_START)),
+                alive(l(region, QueueLayout.CONSUMER_PID), l(region, QueueLayout.CONSUMER_START)),
+                (int) INT.getAcquire(region, QueueLayout.PRODUCERS_WAITING),
+                (int) INT.getAcquire(region, QueueLayout.CONSUMERS_WAITING)));
+    }
+
+    /**
+     * {@return the counters of a queue region whose header was checked} Loads only: what
+     * {@link SharedQueue#counters()} and observers both read.
+     */
+    static QueueCounters counters(MemorySegment region, QueueType type, long capacity) {
         long tail = l(region, QueueLayout.TAIL);
         long head = l(region, QueueLayout.HEAD);
         long depth = type == QueueType.BROADCAST ? Math.min(tail, capacity) : Math.max(0, tail - head);
-        long producer = l(region, QueueLayout.PRODUCER_PID);
-        long consumer = l(region, QueueLayout.CONSUMER_PID);
-        QueueCounters counters = new QueueCounters(type, capacity, depth, l(region, QueueLayout.RECORDS_IN),
+        return new QueueCounters(type, capacity, depth, l(region, QueueLayout.RECORDS_IN),
                 l(region, QueueLayout.RECORDS_OUT), tail, head, l(region, QueueLayout.SKIPPED),
-                l(region, QueueLayout.LAPPED), l(region, QueueLayout.LOST), producer >>> 32, consumer >>> 32);
-        return Optional.of(new QueueState(counters, region.get(ValueLayout.JAVA_INT, QueueLayout.MAX_PAYLOAD_OFFSET),
-                alive(producer, l(region, QueueLayout.PRODUCER_START)),
-                alive(consumer, l(region, QueueLayout.CONSUMER_START)),
-                (int) INT.getAcquire(region, QueueLayout.PRODUCERS_WAITING),
-                (int) INT.getAcquire(region, QueueLayout.CONSUMERS_WAITING)));
+                l(region, QueueLayout.LAPPED), l(region, QueueLayout.LOST),
+                l(region, QueueLayout.PRODUCER_PID) >>> 32, l(region, QueueLayout.CONSUMER_PID) >>> 32);
     }
 
     private static boolean alive(long role, long start) {

@@ -1037,14 +1037,7 @@ public final class SharedQueue implements AutoCloseable {
     }
 
     private QueueCounters readCounters() {
-        long tail = (long) LONG.getVolatile(region, TAIL);
-        long head = (long) LONG.getVolatile(region, HEAD);
-        long depth = type == QueueType.BROADCAST ? Math.min(tail, capacity) : tail - head;
-        return new QueueCounters(type, capacity, depth,
-                (long) LONG.getVolatile(region, RECORDS_IN), (long) LONG.getVolatile(region, RECORDS_OUT),
-                tail, head, (long) LONG.getVolatile(region, SKIPPED),
-                (long) LONG.getVolatile(region, LAPPED), (long) LONG.getVolatile(region, LOST),
-                (long) LONG.getVolatile(region, PRODUCER_PID) >>> 32, (long) LONG.getVolatile(region, CONSUMER_PID) >>> 32);
+        return QueueState.counters(region, type, capacity);
     }
 
     /**

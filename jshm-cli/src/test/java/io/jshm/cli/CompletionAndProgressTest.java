@@ -32,8 +32,6 @@ class CompletionAndProgressTest {
     @TempDir
     Path dir;
 
-
-
     @Test
     void bashCompletesCommandsAndOptionsFromTheGeneratedScript() throws Exception {
         assumeTrue(ExternalProcess.available("bash", "--version"), "bash is not available");

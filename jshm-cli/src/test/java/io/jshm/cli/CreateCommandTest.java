@@ -24,16 +24,9 @@ class CreateCommandTest {
     @TempDir
     Path dir;
 
-
-    private String name() {
-        String name = names.nextRemovedAfterEach();
-        return name;
-    }
-
-
     @Test
     void createsAPersistentZeroFilledRegionAndSaysSoInOneLine() {
-        String name = name();
+        String name = names.nextRemovedAfterEach();
 
         Cli.Result r = Cli.run("create", name, "64KiB");
 
@@ -56,7 +49,7 @@ class CreateCommandTest {
 
     @Test
     void modeIsOctalAndPrefaultWorks() {
-        String name = name();
+        String name = names.nextRemovedAfterEach();
 
         Cli.Result r = Cli.run("create", name, "1MiB", "--mode", "640", "--prefault");
 
@@ -68,7 +61,7 @@ class CreateCommandTest {
     @Test
     void badModeIsAUsageError() {
         for (String mode : new String[] {"999", "1777", "200", "rw"}) {
-            String name = name();
+            String name = names.nextRemovedAfterEach();
 
             Cli.Result r = Cli.run("create", name, "4096", "--mode=" + mode);
 
@@ -80,7 +73,7 @@ class CreateCommandTest {
 
     @Test
     void existingRegionIsAFailureInOneLine() {
-        String name = name();
+        String name = names.nextRemovedAfterEach();
         assertThat(Cli.run("create", name, "4096").exit()).isZero();
 
         Cli.Result again = Cli.run("create", name, "8192");

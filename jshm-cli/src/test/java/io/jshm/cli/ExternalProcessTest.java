@@ -31,8 +31,6 @@ class ExternalProcessTest {
     @RegisterExtension
     static final RegionNames names = new RegionNames(ExternalProcessTest.class);
 
-
-
     /** What a finished process gave back. */
     record Finished(int exit, byte[] stdout, String stderr) {
     }

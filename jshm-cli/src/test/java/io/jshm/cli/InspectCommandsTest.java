@@ -47,18 +47,11 @@ class InspectCommandsTest {
     @TempDir
     Path dir;
 
-
-
-    private String name() {
-        String name = names.nextRemovedAfterEach();
-        return name;
-    }
-
     @Test
     void lsShowsTheChildJvmThatMapsARegionAndWhatEachRegionHolds() throws Exception {
-        String raw = name();
-        String queue = name();
-        String mutex = name();
+        String raw = names.nextRemovedAfterEach();
+        String queue = names.nextRemovedAfterEach();
+        String mutex = names.nextRemovedAfterEach();
         SharedMemoryOptions persistent = SharedMemoryOptions.defaults().withLifetime(Lifetime.PERSISTENT);
         SharedQueue.create(queue, 4096, QueueType.MPSC, persistent).close();
         try (SharedMemory m = SharedMemory.create(mutex, 64, persistent);
@@ -95,7 +88,7 @@ class InspectCommandsTest {
     void pythonRegionIsListedWithItsProcessAndDumpedAsHexdumpWould() throws Exception {
         assumeTrue(ExternalProcess.available("python3", "-c", "import multiprocessing.shared_memory"),
                 "python3 with multiprocessing.shared_memory is not available");
-        String name = name();
+        String name = names.nextRemovedAfterEach();
         Path script = Files.writeString(dir.resolve("hold.py"), """
                 import sys
                 from multiprocessing import shared_memory
@@ -155,7 +148,7 @@ class InspectCommandsTest {
         ExternalProcess.Result cc = ExternalProcess.run(WAIT, List.of("gcc", "-std=c11", "-D_POSIX_C_SOURCE=200809L",
                 "-Wall", "-o", program.toString(), source.toString(), "-lrt"));
         assertThat(cc.code()).as("gcc: %s", cc.output()).isZero();
-        String name = name();
+        String name = names.nextRemovedAfterEach();
         try (ExternalProcess c = ExternalProcess.start(List.of(program.toString(), "/" + name))) {
             c.await("READY", WAIT);
 
@@ -183,8 +176,8 @@ class InspectCommandsTest {
 
     @Test
     void infoDecodesAQueueAndAMutexWhoseOwnerDied() throws Exception {
-        String queue = name();
-        String mutex = name();
+        String queue = names.nextRemovedAfterEach();
+        String mutex = names.nextRemovedAfterEach();
         SharedMemoryOptions persistent = SharedMemoryOptions.defaults().withLifetime(Lifetime.PERSISTENT);
         try (SharedQueue q = SharedQueue.create(queue, 4096, QueueType.SPSC, persistent)) {
             q.offer(7, MemorySegment.ofArray("hello".getBytes(StandardCharsets.US_ASCII)));

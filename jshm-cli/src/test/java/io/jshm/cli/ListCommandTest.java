@@ -23,8 +23,6 @@ class ListCommandTest {
     @RegisterExtension
     static final RegionNames names = new RegionNames(ListCommandTest.class);
 
-
-
     private String persistent(String size, String mode) {
         String name = names.nextRemovedAfterEach();
         assertThat(Cli.run("create", name, size, "--mode", mode).exit()).isZero();

@@ -28,8 +28,6 @@ class OperatorBadInputTest {
     @RegisterExtension
     static final RegionNames names = new RegionNames(OperatorBadInputTest.class);
 
-
-
     private String region(String size) {
         String name = names.nextRemovedAfterEach();
         assertThat(Cli.run("create", name, size).exit()).isZero();

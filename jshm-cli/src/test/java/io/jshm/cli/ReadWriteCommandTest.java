@@ -25,14 +25,12 @@ class ReadWriteCommandTest {
     @TempDir
     Path dir;
 
-
     /** {@return a fresh persistent region of {@code size} bytes, made with {@code jshm create}} */
     private String region(String size) {
         String name = names.nextRemovedAfterEach();
         assertThat(Cli.run("create", name, size).exit()).isZero();
         return name;
     }
-
 
     private static byte[] everyByteValue() {
         byte[] bytes = new byte[256];

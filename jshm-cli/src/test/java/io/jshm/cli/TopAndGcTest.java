@@ -35,16 +35,9 @@ class TopAndGcTest {
     @RegisterExtension
     static final RegionNames names = new RegionNames(TopAndGcTest.class);
 
-
-
-    private String name() {
-        String name = names.nextRemovedAfterEach();
-        return name;
-    }
-
     @Test
     void topShowsTheDepthAndRateOfAQueueThatAnotherProcessFills() throws Exception {
-        String queue = name();
+        String queue = names.nextRemovedAfterEach();
         SharedQueue.create(queue, 64 * 1024, QueueType.SPSC,
                 SharedMemoryOptions.defaults().withLifetime(Lifetime.PERSISTENT)).close();
         try (ChildJvm sender = ChildJvm.start(Main.class, "queue", "send", queue)) {
@@ -97,10 +90,10 @@ class TopAndGcTest {
 
     @Test
     void gcRemovesStaleAndAbandonedRegionsAndLeavesLiveAndPersistentOnes() throws Exception {
-        String stale = name();
-        String live = name();
-        String persistent = name();
-        String abandoned = name();
+        String stale = names.nextRemovedAfterEach();
+        String live = names.nextRemovedAfterEach();
+        String persistent = names.nextRemovedAfterEach();
+        String abandoned = names.nextRemovedAfterEach();
         assertThat(Cli.run("create", persistent, "4KiB").exit()).isZero();
         // a region whose creator died at its first step: mode 0000, nobody holds it
         Files.createFile(ShmFiles.path(abandoned), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("---------")));

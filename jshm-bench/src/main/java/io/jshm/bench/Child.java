@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * The Java ends of a transport, each in a fresh JVM that the harness starts and pins. Both ends
  * follow the same script: a ping-pong phase, then one one-way stream per message size.
  * <pre>
- * Child a TRANSPORT PREFIX ADDRESS WARM_MS:COUNT LAT_MS:COUNT STREAM_MS VERIFY OUT SIZE...   (the driver)
+ * Child a TRANSPORT PREFIX ADDRESS WARM_MS:COUNT LAT_MS:COUNT STREAM_WARM_MS:STREAM_MS VERIFY OUT SIZE...   (the driver)
  * Child b TRANSPORT PREFIX ADDRESS VERIFY SIZE...                           (echoes, consumes, checks)
  * Child lifecycle PREFIX OUT SIZE:ITERATIONS...                              (see RegionCosts)
  * Child copy PREFIX BUDGET_MS OUT SIZE...
@@ -74,8 +74,9 @@ final class Child {
             int n = a.pingPong(Long.parseLong(warm[0]), Long.parseLong(warm[1]), Long.parseLong(latency[0]),
                     Long.parseLong(latency[1]), samples);
             results.add(ResultFile.RTT, samples, n);
+            String[] stream = args[6].split(":");
             for (int size : sizes) {
-                results.add(ResultFile.STREAM, a.stream(size, Long.parseLong(args[6])));
+                results.add(ResultFile.STREAM, a.stream(size, Long.parseLong(stream[0]), Long.parseLong(stream[1])));
             }
         }
         results.write(Path.of(args[8]));
@@ -137,18 +138,22 @@ final class Child {
     }
 
     /**
-     * Streams messages of {@code size} bytes for {@code millis}. The first fifth is a warm-up: the
-     * clock starts after it, at message {@code from}. {@return size, messages timed (sent after
-     * {@code from}), ns from then to B's acknowledgement of the last}
+     * Streams messages of {@code size} bytes for {@code warmMillis} untimed, then {@code millis}
+     * timed, from message {@code from} on. The warm-up is as long as the round trips' because a new
+     * size is new work for the JIT: code compiled for the sizes before it may be thrown away
+     * (jshm's copy goes through {@code MemorySegment.copy}, whose JDK code branches on the size)
+     * and compiled again, which takes a few hundred milliseconds when the compiler shares its core
+     * with the spinning thread. {@return size, messages timed (sent after {@code from}), ns from
+     * then to B's acknowledgement of the last}
      */
-    private long[] stream(int size, long millis) throws IOException {
+    private long[] stream(int size, long warmMillis, long millis) throws IOException {
         Link out = ends.out(size);
         Link in = ends.in(Messages.CONTROL_LENGTH);
         await(in);
         expectControl(Messages.READY, 0);
         long first = System.nanoTime();
-        long warmEnd = first + TimeUnit.MILLISECONDS.toNanos(millis) / 5;
-        long end = first + TimeUnit.MILLISECONDS.toNanos(millis);
+        long warmEnd = first + TimeUnit.MILLISECONDS.toNanos(warmMillis);
+        long end = warmEnd + TimeUnit.MILLISECONDS.toNanos(millis);
         long start = 0;
         long from = -1;
         long count = 0;

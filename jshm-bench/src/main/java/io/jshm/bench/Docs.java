@@ -32,12 +32,12 @@ final class Docs {
                 m.kernel(), m.jdk(), m.date(), m.loadBefore(), m.loadAfter(), busy));
         b.append(String.format(Locale.ROOT, "%d rounds, each running every part once in the same order, the first round"
                         + " discarded; every part in fresh processes, the two ends %s, busy-spinning. Round trips: at"
-                        + " least %d ms and %d round trips of warm-up, then at least %d ms and %d recorded, per child; streams: %d ms per size, the first fifth untimed; copies: %d ms per size and source."
+                        + " least %d ms and %d round trips of warm-up, then at least %d ms and %d recorded, per child; streams: %d ms of warm-up per size, then %d ms timed; copies: %d ms per size and source."
                         + " A ratio is the row's figure divided by the C floor's (÷ C floor) or by Agrona's (÷ Agrona:"
                         + " ManyToOne for MPSC, else OneToOne), both from this run.%n",
                 plan.rounds(), Processes.TASKSET ? "pinned with taskset to cores 0 and 1" : "not pinned",
-                plan.warmMillis(), plan.warmCount(), plan.latencyMillis(), plan.minSamples(), plan.streamMillis(),
-                plan.copyMillis()));
+                plan.warmMillis(), plan.warmCount(), plan.latencyMillis(), plan.minSamples(), plan.warmMillis(),
+                plan.streamMillis(), plan.copyMillis()));
         for (String note : notes) {
             b.append("\nNote: ").append(note).append('\n');
         }

@@ -93,7 +93,7 @@ final class Pair {
         long counts = transport == Transport.UNIX_SOCKET || transport == Transport.TCP_LOOPBACK ? 10 : 1;
         String warm = plan.warmMillis() + ":" + plan.warmCount() / counts;
         String latency = plan.latencyMillis() + ":" + plan.minSamples() / counts;
-        String stream = Long.toString(plan.streamMillis());
+        String stream = plan.warmMillis() + ":" + plan.streamMillis();
         if (transport.java()) {
             a.addAll(Processes.javaChild(join(new String[] {"a", transport.name(), prefix, address, warm, latency, stream,
                     Boolean.toString(plan.verify()), out.toString()}, sizeArgs)));
@@ -104,7 +104,8 @@ final class Pair {
             a.addAll(List.of(join(new String[] {c, "a", prefix, warm, latency, stream, out.toString()}, sizeArgs)));
             b.addAll(List.of(join(new String[] {c, "b", prefix}, sizeArgs)));
         }
-        long timeout = 120 + (plan.warmMillis() + 3 * plan.latencyMillis() + sizes.size() * plan.streamMillis()) / 1000 * 3;
+        long timeout = 120 + (plan.warmMillis() + 3 * plan.latencyMillis()
+                + sizes.size() * (plan.warmMillis() + plan.streamMillis())) / 1000 * 3;
         Processes.Running endB = Processes.start(transport.label() + " end B", Processes.pinned(1, b), dir);
         Processes.Running endA;
         try {

@@ -9,7 +9,8 @@ import java.util.List;
  * {@code latencyMillis} and {@code minSamples} round trips (past three times that long, a tenth
  * of them will do); each
  * (a tenth of both counts for sockets, whose round trips take tens of microseconds); each
- * one-way stream runs for {@code streamMillis}, its first fifth untimed; each bulk-copy size for
+ * one-way stream warms up (untimed) for {@code warmMillis} too, since a new size can make the JIT
+ * compile a transport's code again, then runs {@code streamMillis} timed; each bulk-copy size for
  * {@code copyMillis} per source. Rounds interleave the parts; the first of several rounds is a
  * warm-up, discarded.
  *
@@ -25,7 +26,7 @@ record Plan(int rounds, long warmMillis, long warmCount, long latencyMillis, lon
     static final List<Long> LIFECYCLE_SIZES = List.of(4096L, 64L << 20);
     static final List<Long> COPY_SIZES = List.of(4096L, 1L << 20, 256L << 20);
 
-    /** The full run: about 6 minutes on two cores, 8 on busy ones. */
+    /** The full run: about 3.5 minutes on two quiet cores, longer on busy ones. */
     static Plan full(String prefix) {
         return new Plan(4, 500, 100_000, 1000, 150_000, 500, SIZES, LIFECYCLE_SIZES, List.of(1500, 20), 600, COPY_SIZES, false,
                 prefix);

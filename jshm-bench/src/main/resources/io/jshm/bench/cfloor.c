@@ -4,7 +4,7 @@
  * safety). The harness compiles it with gcc at bench time and runs it as two processes pinned
  * to two cores, exactly as it runs the Java children.
  *
- *   cfloor a PREFIX WARM_MS:COUNT LAT_MS:COUNT TPUT_MS OUT SIZE...   driver: ping-pong, then streams
+ *   cfloor a PREFIX WARM_MS:COUNT LAT_MS:COUNT TPUT_WARM_MS:TPUT_MS OUT SIZE...   driver: ping-pong, then streams
  *   cfloor b PREFIX SIZE...                              echo side / consumer
  *   cfloor lifecycle PREFIX SIZE ITERATIONS OUT          create+map+touch+unmap+close+unlink
  *   cfloor copy PREFIX BUDGET_MS OUT SIZE...             memcpy from malloc'd memory into a region
@@ -21,8 +21,7 @@
  *
  * The phases are those of Child.java: a warm-up of at least WARM_MS and COUNT round trips, then
  * at least LAT_MS and COUNT recorded (past three times LAT_MS, a tenth of COUNT
- * will do); each stream runs TPUT_MS, the
- * clock starting after its first fifth.
+ * will do); each stream runs TPUT_WARM_MS untimed, then TPUT_MS timed.
  *
  * Results go to OUT as little-endian int64 records: tag, count, count values (see ResultFile.java).
  */
@@ -202,12 +201,12 @@ static void ring_send(char *ring, long capacity, int64_t *tail, int64_t *cached_
     store(ring, 128, *tail);
 }
 
-static void stream_a(char *ring, long capacity, long size, int64_t budget_ms) {
+static void stream_a(char *ring, long capacity, long size, int64_t warm_ms, int64_t budget_ms) {
     char *msg = calloc(1, (size_t) size);
     int64_t tail = load(ring, 128), head = load(ring, 0), count = 0, last;
     struct wait ready = {0, 0}, done = {0, 0};
     while (load(ring, 384) == 0) spin(&ready);
-    int64_t first = now_ns(), warm_end = first + budget_ms * 200000L, end = first + budget_ms * 1000000L;
+    int64_t first = now_ns(), warm_end = first + warm_ms * 1000000L, end = warm_end + budget_ms * 1000000L;
     int64_t start = 0, from = -1;
     for (;;) {
         if ((count & 63) == 0) {
@@ -363,9 +362,10 @@ int main(int argc, char **argv) {
         char *raw = open_region(argv[2], "-raw", &rawsize);
         out = fopen(argv[6], "wb");
         if (!out) die("fopen", argv[6]);
-        long warm_ms, warm_count, lat_ms, count;
-        if (sscanf(argv[3], "%ld:%ld", &warm_ms, &warm_count) != 2 || sscanf(argv[4], "%ld:%ld", &lat_ms, &count) != 2) {
-            fprintf(stderr, "cfloor: WARM_MS:COUNT and LAT_MS:COUNT expected\n");
+        long warm_ms, warm_count, lat_ms, count, tput_warm_ms, tput_ms;
+        if (sscanf(argv[3], "%ld:%ld", &warm_ms, &warm_count) != 2 || sscanf(argv[4], "%ld:%ld", &lat_ms, &count) != 2
+                || sscanf(argv[5], "%ld:%ld", &tput_warm_ms, &tput_ms) != 2) {
+            fprintf(stderr, "cfloor: WARM_MS:COUNT, LAT_MS:COUNT and TPUT_WARM_MS:TPUT_MS expected\n");
             return 2;
         }
         pingpong_a(raw, warm_ms, warm_count, lat_ms, count);
@@ -373,7 +373,7 @@ int main(int argc, char **argv) {
             long size = atol(argv[i]);
             int big = size > 4096;
             char *ring = open_region(argv[2], big ? "-cring-big" : "-cring", big ? &bigsize : &ringsize);
-            stream_a(ring, big ? BIG_RING : SMALL_RING, size, atol(argv[5]));
+            stream_a(ring, big ? BIG_RING : SMALL_RING, size, tput_warm_ms, tput_ms);
             munmap(ring, big ? bigsize : ringsize);
         }
         return fclose(out) == 0 ? 0 : 1;

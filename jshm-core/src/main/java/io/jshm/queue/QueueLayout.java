@@ -16,7 +16,7 @@ import java.lang.invoke.VarHandle;
  *  +---------------------------------------------------------------+
  *  |                  magic 0x5148534A ("JSHQ")                    |    0
  *  +-------------------------------+-------------------------------+
- *  |          version (1)          |  type (1 spsc 2 mpsc 3 bcast) |    4
+ *  |          version (2)          |  type (1 spsc 2 mpsc 3 bcast) |    4
  *  +-------------------------------+-------------------------------+
  *  |                capacity (bytes of the ring, 2^n)              |    8
  *  +---------------------------------------------------------------+
@@ -31,8 +31,8 @@ import java.lang.invoke.VarHandle;
  *  | producer line: tail, records in, producer pid + start time,   |  128
  *  | broadcast tail intent, latest position + sequence             |
  *  +===============================================================+
- *  | consumer line: head, records out, skipped, consumer pid +     |  256
- *  | start time, end of the release in progress                    |
+ *  | consumer line: head, skipped, consumer pid + start time,      |  256
+ *  | end of the release in progress (MPSC)                         |
  *  +===============================================================+
  *  | wait line: producers park flag, producers waiting, space      |  384
  *  | sequence (futex word), consumers park flag, consumers         |
@@ -41,7 +41,9 @@ import java.lang.invoke.VarHandle;
  *  +===============================================================+
  *  | broadcast line: lapped, lost (summed over consumers)          |  512
  *  +===============================================================+
- *  |                    reserved to 1024                           |  640
+ *  | consumer's own line: consumed to (SPSC), records out          |  640
+ *  +===============================================================+
+ *  |                    reserved to 1024                           |  768
  *  +===============================================================+
  *  |                   ring: capacity bytes of records             | 1024
  *  +---------------------------------------------------------------+
@@ -53,7 +55,7 @@ final class QueueLayout {
     }
 
     static final int MAGIC = 0x5148534A;
-    static final short VERSION = 1;
+    static final short VERSION = 2;
     static final long HEADER_SIZE = 1024;
     static final long MIN_CAPACITY = 1024;
     static final long MAX_CAPACITY = 1L << 30;
@@ -76,7 +78,6 @@ final class QueueLayout {
 
     // consumer line: written by the consumer, read by producers only when the ring looks full
     static final long HEAD = 256;
-    static final long RECORDS_OUT = 264;
     static final long SKIPPED = 272;
     static final long CONSUMER_PID = 280;
     static final long CONSUMER_START = 288;
@@ -99,6 +100,11 @@ final class QueueLayout {
     // broadcast line: summed over consumers, written when one is lapped
     static final long LAPPED = 512;
     static final long LOST = 520;
+
+    // consumer's own line: written by the consumer after every record, read by nobody on the hot paths
+    /** SPSC: the position after the last record the consumer is done with (the head moves there once per batch). */
+    static final long CONSUMED_TO = 640;
+    static final long RECORDS_OUT = 648;
 
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 

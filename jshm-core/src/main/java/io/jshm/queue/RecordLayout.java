@@ -13,12 +13,14 @@ package io.jshm.queue;
  *  |                 payload ... (length - 8 bytes)               ...  8
  *  +---------------------------------------------------------------+
  * </pre>
- * Length 0: free (the consumer zeroes what it consumed: it first turns the header into padding
- * of the record's length, then zeroes the payload, then the header, so that a consumer dying
- * halfway leaves a record its successor skips). Negative length (SPSC, MPSC): claimed,
+ * Length 0: free. MPSC: the consumer zeroes what it consumed (it first turns the header into
+ * padding of the record's length, then zeroes the batch, so that a consumer dying halfway leaves
+ * records its successor skips). SPSC: the consumer writes nothing into the ring; the producer
+ * zeroes the header after each record it writes before it commits that record, so the header the
+ * consumer reads next is zero or newer, never stale. Negative length (SPSC, MPSC): claimed,
  * not yet committed; the type field then holds the claiming process's pid. Positive: committed;
- * the producer stores the type first and the length last, with release semantics (the consumer's
- * acquire load of the length pairs with it). The next record starts at the length rounded up to
+ * the producer stores length and type in one 8-byte store with release semantics (the consumer's
+ * acquire load of the header pairs with it). The next record starts at the length rounded up to
  * a multiple of 8. A padding record fills the end of the ring when a record does not fit there.
  */
 final class RecordLayout {

@@ -58,16 +58,18 @@ import static io.jshm.queue.RecordLayout.TYPE_OFFSET;
  *       committed message is delivered to the consumer of an SPSC or MPSC queue exactly once; the
  *       consumer's position lives in the region, so a consumer that dies and is replaced loses
  *       nothing committed. The one exception: a message whose handler was running when its
- *       process died is delivered again (each message is marked consumed, in the ring, as soon
- *       as its handler returns; the shared position then moves once per batch).</li>
+ *       process died is delivered again (each message is marked consumed as soon as its handler
+ *       returns: SPSC in a position of the consumer's own, MPSC in the ring; the position that
+ *       hands room back to producers then moves once per batch).</li>
  *   <li><b>Dead producers.</b> A producer that dies between claim and commit leaves a claimed
  *       record. After the stuck timeout ({@link #setStuckTimeout}, 1 s by default), once the
  *       claiming process is gone, the consumer skips the record and counts it in
- *       {@link QueueCounters#skipped()}. Room reserved but not yet marked (the instants between
- *       an MPSC producer's tail CAS and its mark, or a whole SPSC copying {@link #offer}) names no
- *       process: it is skipped after the stuck timeout whoever holds it, so a producer stalled
- *       that long there (preempted, stopped) loses that message. Keep the stuck timeout well above
- *       the stalls the machine sees.</li>
+ *       {@link QueueCounters#skipped()}. An SPSC producer that dies in a copying {@link #offer}
+ *       leaves nothing (its tail moves on commit) and its successor writes over what it began.
+ *       Room reserved but not yet marked (the instants between an MPSC producer's tail CAS and
+ *       its mark) names no process: it is skipped after the stuck timeout whoever holds it, so a
+ *       producer stalled that long there (preempted, stopped) loses that message. Keep the stuck
+ *       timeout well above the stalls the machine sees.</li>
  *   <li><b>Broadcast.</b> The producer never waits. A consumer receives a private copy of each
  *       message (the producer may overwrite the ring under it), and one that falls a whole ring
  *       behind jumps to the newest message (to the tail, if aborted claims have overwritten that
@@ -291,7 +293,9 @@ public final class SharedQueue implements AutoCloseable {
 
     /**
      * @param mark whether to mark the record claimed (negative length, claimant's pid) at once; a
-     *             copying offer on an SPSC queue, whose commit follows within a copy, needs not
+     *             copying offer on an SPSC queue, whose commit follows within a copy, needs not: it
+     *             moves the tail only when it commits, so a producer that dies in the copy leaves
+     *             nothing behind
      */
     private long claim(int type, long length, boolean mark) {
         if (type < 0) {
@@ -317,6 +321,10 @@ public final class SharedQueue implements AutoCloseable {
         } else if (mark) {
             // claimed: length and pid in one store; pairs with getAcquire in pollHead
             LONG.setRelease(ring, index + LENGTH_OFFSET, header(-recordLength, (int) Liveness.MY_PID));
+            if (this.type == QueueType.SPSC) {
+                // An SPSC tail covers only marked or committed records (a successor resumes there).
+                LONG.setRelease(region, TAIL, tailCache);
+            }
         }
         return position;
     }
@@ -398,6 +406,8 @@ public final class SharedQueue implements AutoCloseable {
                 LONG.getAndAdd(region, RECORDS_IN, 1L);
             } else {
                 LONG.setOpaque(region, RECORDS_IN, ++recordsInCache); // the only writer: no load
+                // after the commit (see reserve); pairs with getAcquire in takeRole and the counters
+                LONG.setRelease(region, TAIL, tailCache);
             }
         }
         wakeSleepers(CONSUMERS_PARK, this.type == QueueType.BROADCAST);
@@ -423,9 +433,23 @@ public final class SharedQueue implements AutoCloseable {
         }
     }
 
-    /** SPSC / MPSC: reserves {@code aligned} bytes (plus padding to the ring's end). {@return the record's position, or -1 if full} */
+    /**
+     * SPSC / MPSC: reserves {@code aligned} bytes (plus padding to the ring's end).
+     * {@return the record's position, or -1 if full}
+     *
+     * <p>The two types keep the ring's free space apart from stale bytes differently. MPSC: the
+     * consumer zeroes what it consumed, since a producer cannot know where another's record will
+     * start. SPSC: the consumer writes nothing into the ring (so the ring's cache lines only ever
+     * travel from producer to consumer, the cost that sets an SPSC stream's speed); instead the
+     * producer zeroes the header after its record (and, before padding, the header at the ring's
+     * start) before the commit that lets the consumer reach it, so that the consumer finds there
+     * either zero or a newer header, never a stale one. That header must be free too, so an SPSC
+     * reservation needs 8 bytes more room than the record. The SPSC tail moves on commit, or on
+     * the mark of a zero-copy claim, never before the record's header says what it is.
+     */
     private long reserve(int aligned) {
         boolean many = type == QueueType.MPSC;
+        int nextHeader = many ? 0 : HEADER;
         while (true) {
             long tail = many ? (long) LONG.getVolatile(region, TAIL) : tailCache; // SPSC: the only writer
             long index = tail & mask;
@@ -433,9 +457,9 @@ public final class SharedQueue implements AutoCloseable {
             long end = tail + padding + aligned;
             // Unsigned, with a misaligned tail's low bits moved to the top: a tail or head that a
             // hostile peer damaged takes this slow path too, and is told from a full ring there.
-            if (Long.compareUnsigned(end - headCache | tail << 61, capacity) > 0) {
-                headCache = (long) LONG.getAcquire(region, HEAD); // pairs with setRelease in pollHead
-                if (Long.compareUnsigned(end - headCache | tail << 61, capacity) > 0) {
+            if (Long.compareUnsigned(end + nextHeader - headCache | tail << 61, capacity) > 0) {
+                headCache = (long) LONG.getAcquire(region, HEAD); // pairs with setRelease in release
+                if (Long.compareUnsigned(end + nextHeader - headCache | tail << 61, capacity) > 0) {
                     if (tailMoved(tail, many)) {
                         continue;
                     }
@@ -447,8 +471,11 @@ public final class SharedQueue implements AutoCloseable {
                     continue;
                 }
             } else {
-                LONG.setRelease(region, TAIL, end);
                 tailCache = end;
+                if (padding > 0) {
+                    ring.set(ValueLayout.JAVA_LONG, 0, 0L); // the record's own header, where the padding leads
+                }
+                ring.set(ValueLayout.JAVA_LONG, end & mask, 0L); // the next record's header
             }
             if (padding > 0) {
                 // type and length in one store; pairs with getAcquire in pollHead
@@ -590,6 +617,9 @@ public final class SharedQueue implements AutoCloseable {
     }
 
     private int pollHead(MessageHandler handler, int limit, boolean checkStuckNow) {
+        if (type == QueueType.SPSC) {
+            return pollSpsc(handler, limit, checkStuckNow);
+        }
         long head = (long) LONG.getOpaque(region, HEAD); // written only by the consumer: us
         if (head != releasedTo) {
             head = checkHead(head); // not what we stored last: taken over, or damaged
@@ -643,14 +673,93 @@ public final class SharedQueue implements AutoCloseable {
     }
 
     /**
+     * The SPSC consumer: reads the ring and writes nothing into it (see {@link #reserve}). Each
+     * record handled moves <em>consumed to</em>, on a line of the consumer's own, so that a
+     * successor resumes after it; the head, which the producer reads when the ring looks full,
+     * moves once per batch.
+     */
+    private int pollSpsc(MessageHandler handler, int limit, boolean checkStuckNow) {
+        long head = (long) LONG.getOpaque(region, HEAD); // written only by the consumer: us
+        if (head != releasedTo) {
+            head = checkHead(head); // not what we stored last: taken over, or damaged
+        }
+        long start = head;
+        int count = 0;
+        try {
+            while (count < limit) {
+                if (head - start >= batchBytes) {
+                    release(head); // hand room back every quarter ring
+                    start = head;
+                }
+                long index = head & mask;
+                // length and type in one load; pairs with setRelease in commit, reserve and abort
+                long header = (long) LONG.getAcquire(ring, index + LENGTH_OFFSET);
+                int length = lengthOf(header);
+                int recordType = typeOf(header);
+                long aligned;
+                if (length > 0) {
+                    aligned = RecordLayout.aligned(length);
+                    checkRecord(head, length, recordType, aligned);
+                    if (recordType != PADDING_TYPE) {
+                        handler.onMessage(recordType, ring, index + HEADER, length - HEADER);
+                        count++;
+                        LONG.setOpaque(region, RECORDS_OUT, ++recordsOutCache); // the only writer: no load
+                    }
+                } else if (length == 0) {
+                    break; // nothing published here yet: the producer zeroed this header before
+                } else {
+                    // Claimed, not committed: look further only now and then (see STUCK_CHECK_EVERY).
+                    if (!checkStuckNow && (++emptyPolls & STUCK_CHECK_EVERY) != 0) {
+                        break;
+                    }
+                    aligned = stuckRecord(head, index, length, recordType);
+                    if (aligned == 0) {
+                        break;
+                    }
+                }
+                head += aligned;
+                LONG.setRelease(region, CONSUMED_TO, head); // a successor resumes here (getAcquire in checkHead)
+            }
+        } finally {
+            if (head != start) {
+                release(head);
+            }
+        }
+        return count;
+    }
+
+    /** SPSC: hands the room up to {@code head} back to the producer (nothing to zero: see {@link #reserve}). */
+    private void release(long head) {
+        LONG.setRelease(region, HEAD, head); // pairs with getAcquire in reserve
+        releasedTo = head;
+        wakeSleepers(PRODUCERS_PARK, true);
+    }
+
+    /**
      * Checks a head that is not the one this handle stored last (it has just taken the role, or a
-     * peer damaged the header), and finishes a release that a dead predecessor began.
+     * peer damaged the header). MPSC: finishes a release that a dead predecessor began. SPSC:
+     * resumes after the last record the predecessor was done with, which may be past the head.
      * {@return the head to read from}
      */
     private long checkHead(long head) {
         if (head < 0 || (head & (RecordLayout.ALIGNMENT - 1)) != 0) {
             throw corrupt(name, "consumer position " + head + " is negative or not a multiple of "
                     + RecordLayout.ALIGNMENT + "; the consumer stops here");
+        }
+        if (type == QueueType.SPSC) {
+            long consumed = (long) LONG.getAcquire(region, CONSUMED_TO); // and so sees the zeroed header there
+            if (consumed != head) {
+                if (consumed < 0 || (consumed & (RecordLayout.ALIGNMENT - 1)) != 0 || consumed - head > capacity
+                        || head - consumed > capacity) {
+                    throw corrupt(name, "consumer position " + head + " and consumed-to " + consumed
+                            + " are impossible (multiples of " + RecordLayout.ALIGNMENT + ", at most a ring of "
+                            + capacity + " bytes apart); the consumer stops here");
+                }
+                head = consumed; // a predecessor died mid-batch, or a peer damaged the head
+                LONG.setRelease(region, HEAD, head);
+            }
+            releasedTo = head;
+            return head;
         }
         long pending = (long) LONG.getOpaque(region, RELEASE_END);
         if (pending > head) {
@@ -766,7 +875,7 @@ public final class SharedQueue implements AutoCloseable {
     }
 
     /**
-     * Retires a consumed record: its header becomes padding of the record's whole length, so that
+     * MPSC: retires a consumed record: its header becomes padding of the record's whole length, so that
      * a successor consumer skips it without delivering it again (nothing is delivered or counted
      * twice). {@link #release} zeroes the batch (so that stale bytes never look like a header)
      * before it hands the room back; a consumer that dies in the middle of that leaves the release
@@ -1018,6 +1127,9 @@ public final class SharedQueue implements AutoCloseable {
         }
         if (pidOffset == PRODUCER_PID) {
             tailCache = (long) LONG.getVolatile(region, TAIL);
+            if (type == QueueType.SPSC) {
+                tailCache = resumeTail(tailCache);
+            }
             recordsInCache = (long) LONG.getVolatile(region, RECORDS_IN);
             producer = true;
         } else {
@@ -1025,6 +1137,29 @@ public final class SharedQueue implements AutoCloseable {
             releasedTo = -1;
             consumer = true;
         }
+    }
+
+    /**
+     * SPSC: where a new producer starts. The tail moves just after a commit (or a zero-copy
+     * claim's mark), so a predecessor that died in between left a record past it, perhaps after
+     * a padding record: step over what is there. Every other header there is zero (the producer
+     * zeroes the header after each record before it commits), so the walk ends within two steps;
+     * a header it cannot make sense of ends it too, for the consumer's checks to meet.
+     */
+    private long resumeTail(long tail) {
+        for (int step = 0; step < 2; step++) {
+            long index = tail & mask;
+            int length = lengthOf((long) LONG.getAcquire(ring, index + LENGTH_OFFSET));
+            if (length == 0 || length == Integer.MIN_VALUE) {
+                break;
+            }
+            long aligned = RecordLayout.aligned(Math.abs(length));
+            if (aligned < RecordLayout.ALIGNMENT || aligned > capacity - index) {
+                break;
+            }
+            tail += aligned;
+        }
+        return tail;
     }
 
     /** {@return a snapshot of the queue's counters} Reading them changes nothing. */

@@ -126,7 +126,9 @@ class HostileQueueTest {
 
     static Stream<Arguments> damagedHeaders() {
         return Stream.of(
-                Arguments.of("version 2", QueueLayout.VERSION_OFFSET, 2, 2L, "queue layout version 2, this jshm reads version 1"),
+                Arguments.of("version 3", QueueLayout.VERSION_OFFSET, 2, 3L, "queue layout version 3, this jshm reads version 2"),
+                Arguments.of("version 1 (before the SPSC protocol of decision 44)", QueueLayout.VERSION_OFFSET, 2, 1L,
+                        "queue layout version 1, this jshm reads version 2"),
                 Arguments.of("version 0", QueueLayout.VERSION_OFFSET, 2, 0L, "queue layout version 0"),
                 Arguments.of("type 0", QueueLayout.TYPE_OFFSET, 2, 0L, "unknown queue type 0"),
                 Arguments.of("type 4", QueueLayout.TYPE_OFFSET, 2, 4L, "unknown queue type 4"),

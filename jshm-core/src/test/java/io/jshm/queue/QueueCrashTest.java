@@ -5,6 +5,8 @@ import io.jshm.SharedMemory;
 import io.jshm.testing.ChildJvm;
 import io.jshm.testing.RegionNames;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -160,16 +162,18 @@ class QueueCrashTest {
 
     // ------------------------------------------------------------------ dead consumers
 
-    @Test
+    @ParameterizedTest
+    @EnumSource(value = QueueType.class, names = {"SPSC", "MPSC"}) // their consumers keep their place differently
     @Timeout(60)
-    void consumersKilledAtRandomMomentsLoseNothingAndRedeliverAtMostTheMessageInFlight() throws Exception {
+    void consumersKilledAtRandomMomentsLoseNothingAndRedeliverAtMostTheMessageInFlight(QueueType type)
+            throws Exception {
         String name = names.next();
         long seed = QueueTesting.seed("QueueCrashTest.consumerKilledWhileConsuming");
         Random random = new Random(seed);
         int kills = Integer.getInteger("jshm.crash.kills", 3); // more for a stress run
         int messages = Math.max(30_000, 6_000 * kills);
         List<SharedMemory> logs = new ArrayList<>();
-        try (SharedQueue queue = SharedQueue.create(name, CAPACITY, QueueType.SPSC);
+        try (SharedQueue queue = SharedQueue.create(name, CAPACITY, type);
              QueueTesting.Group children = new QueueTesting.Group()) {
             ChildJvm producer = children.launch("produce", name, "0", Integer.toString(messages), Long.toString(seed),
                     "1", Integer.toString(MAX), WaitStrategy.PARK.name());
@@ -222,7 +226,7 @@ class QueueCrashTest {
                 }
                 expected = last + 1;
             }
-            System.out.printf("[crash consumers] seed %d: %s%d redelivered%n", seed, story, duplicates);
+            System.out.printf("[crash consumers, %s] seed %d: %s%d redelivered%n", type, seed, story, duplicates);
             assertThat(expected).as("the last consumer got to the end; %s", story).isEqualTo(messages);
             assertThat(duplicates).isLessThanOrEqualTo(kills);
             QueueCounters c = queue.counters();
@@ -239,8 +243,36 @@ class QueueCrashTest {
     }
 
     /**
-     * The states a consumer leaves when it dies while freeing a record it has handled, made by
-     * hand, one for each step of the freeing (the random kills above land there only now and
+     * An SPSC consumer that died mid-batch, made by hand: it handled the first record (consumed-to
+     * and records out say so) but never moved the head. Its successor resumes after that record,
+     * delivering only the second, and hands the room back at once.
+     */
+    @Test
+    @Timeout(30)
+    void anSpscSuccessorResumesAfterTheLastRecordItsPredecessorHandled() throws Exception {
+        String name = names.next();
+        try (SharedQueue producer = SharedQueue.create(name, CAPACITY, QueueType.SPSC);
+             SharedQueue successor = SharedQueue.open(name);
+             SharedMemory raw = SharedMemory.open(name)) {
+            assertThat(producer.offer(1, MemorySegment.ofArray(new byte[100]))).isTrue(); // 112 bytes
+            assertThat(producer.offer(2, MemorySegment.ofArray(new byte[] {2, 2}))).isTrue();
+            MemorySegment region = raw.segment();
+            region.set(ValueLayout.JAVA_LONG, QueueLayout.CONSUMED_TO, 112L);
+            region.set(ValueLayout.JAVA_LONG, QueueLayout.RECORDS_OUT, 1L);
+
+            List<Integer> got = new ArrayList<>();
+            assertThat(successor.poll((t, b, o, l) -> got.add(t), 10)).isEqualTo(1);
+            assertThat(got).containsExactly(2);
+            QueueCounters c = successor.counters();
+            assertThat(c.recordsOut()).isEqualTo(2);
+            assertThat(c.depth()).isZero();
+            assertThat(QueueTesting.longField(region, QueueLayout.HEAD)).isEqualTo(112 + 16);
+        }
+    }
+
+    /**
+     * The states an MPSC consumer leaves when it dies while freeing a record it has handled, made
+     * by hand, one for each step of the freeing (the random kills above land there only now and
      * then): the record's header first becomes padding of the record's length, then the payload
      * is zeroed word by word, then the header. In every state but the last the successor skips
      * the record at once, neither delivering nor counting it; in the last (all zero, the position
@@ -254,7 +286,7 @@ class QueueCrashTest {
         int record = RecordLayout.aligned(RecordLayout.HEADER + length); // 112: header + 13 words
         for (int zeroed = 0; zeroed <= record / 8; zeroed++) {
             String name = names.next();
-            try (SharedQueue producer = SharedQueue.create(name, CAPACITY, QueueType.SPSC);
+            try (SharedQueue producer = SharedQueue.create(name, CAPACITY, QueueType.MPSC);
                  SharedQueue successor = SharedQueue.open(name);
                  SharedMemory raw = SharedMemory.open(name)) {
                 successor.setStuckTimeout(Duration.ofMillis(50));

@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * Child a TRANSPORT PREFIX ADDRESS WARM_MS:COUNT LAT_MS:COUNT STREAM_WARM_MS:STREAM_MS VERIFY OUT SIZE...   (the driver)
  * Child b TRANSPORT PREFIX ADDRESS VERIFY SIZE...                           (echoes, consumes, checks)
+ * Child ia PREFIX WARM_MS:COUNT LAT_MS:COUNT BLOCK OUT      (interleaved round trips, the driver)
+ * Child ib PREFIX BLOCK                                      (interleaved round trips, the echo)
  * Child lifecycle PREFIX OUT SIZE:ITERATIONS...                              (see RegionCosts)
  * Child copy PREFIX BUDGET_MS OUT SIZE...
  * </pre>
@@ -43,6 +45,8 @@ final class Child {
             switch (args[0]) {
                 case "a" -> driver(args);
                 case "b" -> echo(args);
+                case "ia" -> interleavedDriver(args);
+                case "ib" -> interleavedEcho(args);
                 case "lifecycle" -> RegionCosts.lifecycle(args[1], Path.of(args[2]),
                         Arrays.stream(args, 3, args.length).mapToLong(a -> Long.parseLong(a.split(":")[0])).toArray(),
                         Arrays.stream(args, 3, args.length).mapToInt(a -> Integer.parseInt(a.split(":")[1])).toArray());
@@ -93,6 +97,101 @@ final class Child {
                 System.out.println("received " + size + " " + b.consume(size));
             }
         }
+    }
+
+    // ------------------------------------------------------------------ interleaved round trips
+
+    /** The transports the interleaved part alternates, in block order. */
+    static final Transport[] INTERLEAVED = {Transport.JSHM_SPSC, Transport.AGRONA_ONE_TO_ONE};
+
+    /**
+     * Round trips over jshm SPSC and Agrona OneToOne from the same two processes, alternating in
+     * blocks of {@code BLOCK}, so that both meet the same machine (a hypervisor's placement of the
+     * two vCPUs, which moves a round trip between about 0.3 and 0.9 µs on a shared VM, changes
+     * over seconds; separate processes run seconds apart meet it differently). Warms up for at
+     * least {@code WARM_MS} and {@code COUNT} round trips of each, then records at least
+     * {@code LAT_MS} and {@code COUNT} of each (past three times that long, a tenth will do). A
+     * phase changes only at the start of a pair of blocks, so both get as many blocks. Writes
+     * one {@link ResultFile#RTT} record per transport, in {@link #INTERLEAVED} order.
+     */
+    private static void interleavedDriver(String[] args) throws Exception {
+        String prefix = args[1];
+        String[] warm = args[2].split(":");
+        String[] latency = args[3].split(":");
+        int block = Integer.parseInt(args[4]);
+        long warmMillis = Long.parseLong(warm[0]);
+        long warmCount = Long.parseLong(warm[1]);
+        long millis = Long.parseLong(latency[0]);
+        long count = Long.parseLong(latency[1]);
+        ResultFile results = new ResultFile();
+        try (Ends first = Ends.open(INTERLEAVED[0], true, prefix, "-", false);
+             Ends second = Ends.open(INTERLEAVED[1], true, prefix, "-", false)) {
+            Child[] ends = {new Child(first, false, Messages.PING_LENGTH), new Child(second, false, Messages.PING_LENGTH)};
+            long[][] samples = {new long[MAX_SAMPLES], new long[MAX_SAMPLES]};
+            int[] n = new int[2];
+            boolean recording = false;
+            long warmEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(warmMillis);
+            long end = 0;
+            long cap = 0;
+            long i = 0;
+            for (; ; i++) {
+                int k = (int) (i / block) & 1;
+                if (i % (2L * block) == 0) {
+                    long now = System.nanoTime();
+                    int fewest = Math.min(n[0], n[1]);
+                    if (!recording && i >= 2 * warmCount && now - warmEnd >= 0) {
+                        recording = true;
+                        end = now + TimeUnit.MILLISECONDS.toNanos(millis);
+                        cap = now + TimeUnit.MILLISECONDS.toNanos(3 * millis);
+                    } else if (recording && ((now - end >= 0 && fewest >= count) || (now - cap >= 0 && fewest * 10L >= count)
+                            || Math.max(n[0], n[1]) + block > MAX_SAMPLES)) {
+                        break;
+                    }
+                }
+                long nanos = ends[k].roundTrip(i);
+                if (recording) {
+                    samples[k][n[k]++] = nanos;
+                }
+            }
+            Child last = ends[(int) (i / block) & 1];
+            Messages.control(last.message, Messages.END, 0);
+            last.ends.out(Messages.PING_LENGTH).send(last.message, Messages.CONTROL_LENGTH);
+            results.add(ResultFile.RTT, samples[0], n[0]);
+            results.add(ResultFile.RTT, samples[1], n[1]);
+        }
+        results.write(Path.of(args[5]));
+    }
+
+    /** B of {@link #interleavedDriver}: echoes on the transport whose block it is, until the end marker. */
+    private static void interleavedEcho(String[] args) throws Exception {
+        String prefix = args[1];
+        int block = Integer.parseInt(args[2]);
+        try (Ends first = Ends.open(INTERLEAVED[0], false, prefix, "-", false);
+             Ends second = Ends.open(INTERLEAVED[1], false, prefix, "-", false)) {
+            Child[] ends = {new Child(first, false, Messages.PING_LENGTH), new Child(second, false, Messages.PING_LENGTH)};
+            for (long i = 0; ; i++) {
+                Child c = ends[(int) (i / block) & 1];
+                c.await(c.ends.in(Messages.PING_LENGTH));
+                if (c.got.first == Messages.END) {
+                    System.out.println("received rtt " + i);
+                    return;
+                }
+                c.check(i, Messages.PING_LENGTH);
+                c.prepare(i, Messages.PING_LENGTH);
+                c.ends.out(Messages.PING_LENGTH).send(c.message, Messages.PING_LENGTH);
+            }
+        }
+    }
+
+    /** One round trip of ping {@code seq}, checked. {@return its nanoseconds} */
+    private long roundTrip(long seq) throws IOException {
+        long t0 = System.nanoTime();
+        prepare(seq, Messages.PING_LENGTH);
+        ends.out(Messages.PING_LENGTH).send(message, Messages.PING_LENGTH);
+        await(ends.in(Messages.PING_LENGTH));
+        long t1 = System.nanoTime();
+        check(seq, Messages.PING_LENGTH);
+        return t1 - t0;
     }
 
     // ------------------------------------------------------------------ A: the driver

@@ -16,6 +16,7 @@ import java.util.Locale;
  * so no part inherits another's JIT state, heap or caches.
  */
 final class Harness {
+    static final String INTERLEAVED = "interleaved round trips";
     static final String LIFECYCLE = "lifecycle";
     static final String COPY = "copy";
 
@@ -38,9 +39,10 @@ final class Harness {
         }
     }
 
-    /** {@return the names of the parts, in run order: the transports' labels, then lifecycle and copy} */
+    /** {@return the names of the parts, in run order: the transports' labels, the interleaved round trips, lifecycle and copy} */
     static List<String> parts() {
         List<String> parts = new ArrayList<>(Transport.labels());
+        parts.add(INTERLEAVED);
         parts.add(LIFECYCLE);
         parts.add(COPY);
         return parts;
@@ -86,6 +88,11 @@ final class Harness {
         String prefix = plan.prefix() + "-" + round + "-" + Integer.toString(parts().indexOf(part), 36);
         if (part.equals(LIFECYCLE)) {
             lifecycle(prefix, record);
+        } else if (part.equals(INTERLEAVED)) {
+            Pair.Outcome outcome = Pair.runInterleaved(plan, prefix, dir);
+            if (record) {
+                results.addInterleaved(outcome);
+            }
         } else if (part.equals(COPY)) {
             copy(prefix, record);
         } else {
@@ -94,7 +101,6 @@ final class Harness {
                 return;
             }
             Pair.Outcome outcome = Pair.run(t, plan, prefix, dir, natives);
-            results.count(t, outcome);
             if (record) {
                 results.add(t, outcome);
             }

@@ -84,6 +84,70 @@ final class Pair {
         }
     }
 
+    /** Round trips in blocks of this many, alternating between the transports of {@link Child#INTERLEAVED}. */
+    static final int INTERLEAVED_BLOCK = 1000;
+
+    /**
+     * The interleaved part: jshm SPSC queues and Agrona OneToOne rings side by side (the same names:
+     * the Agrona files end in {@code .agrona}), one pair of processes alternating between them
+     * (see {@link Child#INTERLEAVED}). {@return A's two round-trip records and what B received}
+     */
+    static Outcome runInterleaved(Plan plan, String prefix, Path dir) throws IOException, InterruptedException {
+        List<AutoCloseable> made = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
+        Path out = dir.resolve(prefix + ".a");
+        try {
+            for (String direction : List.of("-ab", "-ba")) {
+                made.add(SharedQueue.create(prefix + direction, RING, QueueType.SPSC));
+                files.add(agronaFile(prefix + direction, RING));
+            }
+            String block = Integer.toString(INTERLEAVED_BLOCK);
+            List<String> b = Processes.javaChild("ib", prefix, block);
+            List<String> a = Processes.javaChild("ia", prefix, plan.warmMillis() + ":" + plan.warmCount(),
+                    plan.latencyMillis() + ":" + plan.minSamples(), block, out.toString());
+            long timeout = 120 + 2 * (plan.warmMillis() + 3 * plan.latencyMillis()) / 1000 * 3;
+            Processes.Running endB = Processes.start("interleaved end B", Processes.pinned(1, b), dir);
+            Processes.Running endA;
+            try {
+                endA = Processes.start("interleaved end A", Processes.pinned(0, a), dir);
+            } catch (IOException e) {
+                endB.kill();
+                throw e;
+            }
+            try {
+                awaitEither(endA, endB, timeout);
+                endA.finish(timeout);
+                Outcome outcome = new Outcome(ResultFile.read(out), received(endB.finish(timeout)));
+                long timed = outcome.entries().stream().mapToLong(e -> e.values().length).sum();
+                Long got = outcome.received().get(-1);
+                if (outcome.entries().size() != 2 || got == null || got < timed) {
+                    throw new IOException("interleaved round trips: A recorded " + timed + " in "
+                            + outcome.entries().size() + " records, B answered " + got);
+                }
+                return outcome;
+            } finally {
+                if (endA.process().isAlive()) {
+                    endA.kill();
+                }
+                if (endB.process().isAlive()) {
+                    endB.kill();
+                }
+            }
+        } finally {
+            Files.deleteIfExists(out);
+            for (AutoCloseable c : made) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    throw new IOException("cannot close " + c, e);
+                }
+            }
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+
     private static Outcome runEnds(Transport transport, Plan plan, String prefix, String address, List<Integer> sizes,
                                    Path dir, Native natives) throws IOException, InterruptedException {
         Path out = dir.resolve(prefix + ".a");

@@ -24,6 +24,8 @@ final class Results {
 
     final Plan plan;
     final Map<Transport, Histogram> roundTrips = new EnumMap<>(Transport.class);
+    /** The interleaved part's round trips, per transport of {@link Child#INTERLEAVED}. */
+    final Map<Transport, Histogram> interleaved = new EnumMap<>(Transport.class);
     /** transport, then message size: {messages, nanoseconds}. */
     final Map<Transport, Map<Integer, long[]>> streams = new EnumMap<>(Transport.class);
     /** implementation, then region size: create-to-unlink samples. */
@@ -31,8 +33,6 @@ final class Results {
     /** implementation, then copy size: ns per sample ({@link RegionCosts#copiesPerSample} copies). */
     final Map<String, Map<Long, Histogram>> copy = new LinkedHashMap<>();
     final List<String> notes = new ArrayList<>();
-    /** How many messages each transport's B end checked, all rounds together (the warm-up round too). */
-    final Map<Transport, Long> checked = new EnumMap<>(Transport.class);
 
     Results(Plan plan) {
         this.plan = plan;
@@ -40,10 +40,6 @@ final class Results {
 
     static Histogram histogram() {
         return new Histogram(TimeUnit.MINUTES.toNanos(10), 3);
-    }
-
-    void count(Transport t, Pair.Outcome outcome) {
-        checked.merge(t, outcome.received().values().stream().mapToLong(Long::longValue).sum(), Long::sum);
     }
 
     void add(Transport t, Pair.Outcome outcome) {
@@ -58,6 +54,16 @@ final class Results {
                 long[] sum = streams.computeIfAbsent(t, k -> new LinkedHashMap<>()).computeIfAbsent((int) v[0], k -> new long[2]);
                 sum[0] += v[1];
                 sum[1] += v[2];
+            }
+        }
+    }
+
+    /** Adds the interleaved part's two round-trip records, in {@link Child#INTERLEAVED} order. */
+    void addInterleaved(Pair.Outcome outcome) {
+        for (int i = 0; i < Child.INTERLEAVED.length; i++) {
+            Histogram h = interleaved.computeIfAbsent(Child.INTERLEAVED[i], k -> histogram());
+            for (long sample : outcome.entries().get(i).values()) {
+                h.recordValue(sample);
             }
         }
     }

@@ -19,6 +19,9 @@ final class Tables {
         if (!r.roundTrips.isEmpty()) {
             tables.add(roundTrip(r));
         }
+        if (!r.interleaved.isEmpty()) {
+            tables.add(interleaved(r));
+        }
         if (!r.streams.isEmpty()) {
             tables.add(throughput(r));
         }
@@ -44,6 +47,19 @@ final class Tables {
         values.forEach((t, v) -> rows.add(new Table.Row(t.label(), r.roundTrips.get(t).getTotalCount(), v,
                 Table.ratios(v, values.get(Transport.C_FLOOR)), Table.ratios(v, values.get(t.agronaTwin())))));
         return new Table("round_trip", "Round trip, 64-byte message, two processes", "µs", "lower", PERCENTILES, rows);
+    }
+
+    static Table interleaved(Results r) {
+        double[] agrona = r.interleaved.containsKey(Transport.AGRONA_ONE_TO_ONE)
+                ? percentilesMicros(r.interleaved.get(Transport.AGRONA_ONE_TO_ONE)) : null;
+        List<Table.Row> rows = new ArrayList<>();
+        r.interleaved.forEach((t, h) -> {
+            double[] v = percentilesMicros(h);
+            rows.add(new Table.Row(t.label(), h.getTotalCount(), v, null, Table.ratios(v, agrona)));
+        });
+        return new Table("round_trip_interleaved", "Round trip, 64-byte message, jshm SPSC and Agrona OneToOne"
+                + " interleaved in the same two processes (blocks of " + Pair.INTERLEAVED_BLOCK + ")", "µs", "lower",
+                PERCENTILES, rows);
     }
 
     static String sizeLabel(long bytes) {

@@ -43,7 +43,7 @@ class BenchRunTest {
         Plan plan = Plan.quick(names.next()).withRounds(2).withPhases(0, 300, 10, 100, 30, 20)
                 .withSizes(List.of(64, 4096), List.of(4096L, 1L << 20), List.of(10, 3), List.of(4096L, 1L << 20));
         Bench.Options options = Bench.Options.parse(new String[] {"--json", json.toString(), "--docs", docs.toString()});
-        List<String> parts = Harness.select(List.of("jshm SPSC", "C floor", "lifecycle", "copy"));
+        List<String> parts = Harness.select(List.of("jshm SPSC", "C floor", "interleaved", "lifecycle", "copy"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         Path work = Files.createDirectories(dir.resolve("work"));
@@ -55,7 +55,7 @@ class BenchRunTest {
         assertThat(progress.toString(StandardCharsets.UTF_8))
                 .contains("round 1/2 (warm-up)  jshm SPSC", "round 2/2  copy");
         assertThat(console).contains("Round trip", "jshm SPSC", "÷ C", "÷ A", "Targets", "One-way throughput",
-                "Region create", "Bulk copy");
+                "Region create", "Bulk copy", "interleaved in the same two processes", "Agrona OneToOne");
 
         String markdown = Files.readString(docs.resolve("benchmarks.md"));
         assertThat(markdown).startsWith("# Benchmarks\n\nintro by hand\n\n" + Docs.BEGIN)
@@ -76,7 +76,7 @@ class BenchRunTest {
                     assert k in d["machine"], k
                 assert d["plan"]["rounds"] == 2 and d["plan"]["first_round_discarded"] is True
                 tables = {t["id"]: t for t in d["tables"]}
-                assert set(tables) == {"round_trip", "throughput", "lifecycle", "copy"}, set(tables)
+                assert set(tables) == {"round_trip", "round_trip_interleaved", "throughput", "lifecycle", "copy"}, set(tables)
                 for t in tables.values():
                     for k in ("title", "unit", "better", "columns", "rows"):
                         assert k in t, k
@@ -88,6 +88,10 @@ class BenchRunTest {
                 rtt = {r["name"]: r for r in tables["round_trip"]["rows"]}
                 assert rtt["C floor"]["vs_c_floor"] == [1, 1, 1, 1, 1], rtt["C floor"]
                 assert all(v > 0 for v in rtt["jshm SPSC"]["values"])
+                paired = {r["name"]: r for r in tables["round_trip_interleaved"]["rows"]}
+                assert set(paired) == {"jshm SPSC", "Agrona OneToOne"}, set(paired)
+                assert paired["Agrona OneToOne"]["vs_agrona"] == [1, 1, 1, 1, 1], paired["Agrona OneToOne"]
+                assert all(v > 0 for v in paired["jshm SPSC"]["vs_agrona"])
                 for t in d["targets"]:
                     assert t["verdict"] in ("met", "missed", "not measured"), t
                     assert (t["measured"] is None) == (t["verdict"] == "not measured"), t
@@ -95,7 +99,7 @@ class BenchRunTest {
                 """);
         ExternalProcess.Result r = ExternalProcess.run(Duration.ofSeconds(30), List.of("python3", check.toString(),
                 json.toString()));
-        assertThat(r.output()).contains("json ok 4 9");
+        assertThat(r.output()).contains("json ok 5 11");
         assertThat(r.code()).isZero();
     }
 

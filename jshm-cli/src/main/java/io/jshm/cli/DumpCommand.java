@@ -4,8 +4,8 @@ import io.jshm.RegionView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -50,16 +50,8 @@ final class DumpCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "Region name, or a file path (contains '/').")
-    private String name;
-
-    @Option(names = "--offset", paramLabel = "N", defaultValue = "0", converter = ByteSize.CountConverter.class,
-            description = "First byte to show (default: ${DEFAULT-VALUE}).")
-    private long offset;
-
-    @Option(names = "--length", paramLabel = "N", converter = ByteSize.CountConverter.class,
-            description = "How many bytes to show (default: up to the end of the region).")
-    private Long length;
+    @Mixin
+    private RangeOptions range;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "canonical",
             description = "canonical (hexdump -C), hex, c or raw (default: ${DEFAULT-VALUE}).")
@@ -72,15 +64,15 @@ final class DumpCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "invalid format '" + format
                     + "': canonical, hex, c or raw");
         }
-        RegionArg region = new RegionArg(name);
-        try (RegionView view = region.isFile() ? RegionView.open(region.file()) : RegionView.open(name)) {
-            long count = region.checkRange(offset, length, view.size());
-            MemorySegment bytes = view.segment().asSlice(offset, count);
+        RegionArg region = new RegionArg(range.name);
+        try (RegionView view = region.isFile() ? RegionView.open(region.file()) : RegionView.open(range.name)) {
+            long count = region.checkRange(range.offset, range.length, view.size());
+            MemorySegment bytes = view.segment().asSlice(range.offset, count);
             PrintWriter out = spec.commandLine().getOut();
             switch (chosen) {
-                case "canonical" -> canonical(out, bytes, offset);
+                case "canonical" -> canonical(out, bytes, range.offset);
                 case "hex" -> hex(out, bytes);
-                case "c" -> cArray(out, bytes, identifier(name));
+                case "c" -> cArray(out, bytes, identifier(range.name));
                 default -> raw(root.stdout(), bytes);
             }
             out.flush();

@@ -3,8 +3,7 @@ package io.jshm.cli;
 import io.jshm.Access;
 import io.jshm.SharedMemory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
@@ -37,24 +36,16 @@ final class ReadCommand implements Callable<Integer> {
     @ParentCommand
     private JshmCommand root;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "Region name, or a file path (contains '/').")
-    private String name;
-
-    @Option(names = "--offset", paramLabel = "N", defaultValue = "0", converter = ByteSize.CountConverter.class,
-            description = "First byte to print (default: ${DEFAULT-VALUE}).")
-    private long offset;
-
-    @Option(names = "--length", paramLabel = "N", converter = ByteSize.CountConverter.class,
-            description = "How many bytes to print (default: up to the end of the region).")
-    private Long length;
+    @Mixin
+    private RangeOptions range;
 
     @Override
     public Integer call() throws IOException {
-        RegionArg region = new RegionArg(name);
+        RegionArg region = new RegionArg(range.name);
         try (SharedMemory shm = region.open(Access.READ_ONLY)) {
-            long count = region.checkRange(offset, length, shm.size());
+            long count = region.checkRange(range.offset, range.length, shm.size());
             try {
-                copy(shm.segment(), offset, count, root.stdout());
+                copy(shm.segment(), range.offset, count, root.stdout());
             } catch (IOException e) {
                 if (!BROKEN_PIPE.equals(e.getMessage())) {
                     throw e;

@@ -257,15 +257,15 @@ class HostileQueueTest {
 
     @Test
     @Timeout(20)
-    void aPositionDamagedToWithinARingBehindTheTailReturnsToTheLastReleaseEnd() throws Exception {
+    void anSpscPositionDamagedToWithinARingBehindTheTailReturnsToWhereTheConsumerWas() throws Exception {
         String name = names.next();
         try (SharedQueue producer = SharedQueue.create(name, CAPACITY, QueueType.SPSC);
              SharedQueue consumer = SharedQueue.open(name)) {
             long head = consumeThree(producer, consumer);
-            poke(name, QueueLayout.HEAD, 8, head - 48); // back over the last (consumed, zeroed) record
+            poke(name, QueueLayout.HEAD, 8, head - 48); // back over the last (consumed) record
             List<Integer> got = new ArrayList<>();
-            // The release end still says where the last release went: the consumer finishes that
-            // release instead of reading the zeroed record again.
+            // Consumed-to still says where the consumer was: it resumes there instead of reading
+            // the consumed record again.
             assertThat(consumer.poll((t, b, o, l) -> got.add(t), 10)).isZero();
             assertThat(got).as("nothing delivered twice").isEmpty();
             assertThat(consumer.counters().bytesOut()).isEqualTo(head);

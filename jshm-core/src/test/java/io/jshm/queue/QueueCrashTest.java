@@ -243,6 +243,51 @@ class QueueCrashTest {
     }
 
     /**
+     * An SPSC producer that died between a commit and the tail store that follows it, made by
+     * hand (a kill lands there only now and then): its last record, and the padding before it
+     * when it wrapped, lie past the tail. The successor steps over them instead of writing over a
+     * committed message, and the consumer gets every message once, in order.
+     */
+    @ParameterizedTest(name = "wrapped: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    @Timeout(30)
+    void anSpscSuccessorProducerStepsOverWhatItsPredecessorCommittedPastTheTail(boolean wrapped) throws Exception {
+        String name = names.next();
+        try (SharedQueue consumer = SharedQueue.create(name, CAPACITY, QueueType.SPSC);
+             SharedMemory raw = SharedMemory.open(name)) {
+            MemorySegment region = raw.segment();
+            List<Integer> got = new ArrayList<>();
+            MessageHandler note = (t, b, o, l) -> got.add(t);
+            long tailAfterA;
+            try (SharedQueue predecessor = SharedQueue.open(name)) {
+                if (wrapped) { // 7 records of 9,008 bytes, consumed: 2,480 bytes left before the ring's end
+                    for (int i = 0; i < 7; i++) {
+                        assertThat(predecessor.offer(100 + i, MemorySegment.ofArray(new byte[9000]))).isTrue();
+                    }
+                    assertThat(consumer.poll(note, 10)).isEqualTo(7);
+                }
+                assertThat(predecessor.offer(1, MemorySegment.ofArray(new byte[40]))).isTrue(); // A: 48 bytes
+                tailAfterA = QueueTesting.longField(region, QueueLayout.TAIL);
+                // B: 3,008 bytes, after padding to the ring's end when wrapped
+                assertThat(predecessor.offer(2, MemorySegment.ofArray(new byte[3000]))).isTrue();
+                region.set(ValueLayout.JAVA_LONG, QueueLayout.TAIL, tailAfterA); // B's tail store never happened
+                region.set(ValueLayout.JAVA_LONG, QueueLayout.PRODUCER_PID, (long) HostileQueueTest.NO_SUCH_PID << 32 | 1);
+            }
+            try (SharedQueue successor = SharedQueue.open(name)) {
+                assertThat(successor.offer(3, MemorySegment.ofArray(new byte[40]))).isTrue();
+            }
+            got.clear();
+            assertThat(consumer.poll(note, 10)).isEqualTo(3);
+            assertThat(got).containsExactly(1, 2, 3);
+            long tail = QueueTesting.longField(region, QueueLayout.TAIL);
+            assertThat(tail).isEqualTo(tailAfterA + (wrapped ? 2432 : 0) + 3008 + 48);
+            QueueCounters c = consumer.counters();
+            assertThat(c.depth()).isZero();
+            assertThat(c.skipped()).isZero();
+        }
+    }
+
+    /**
      * An SPSC consumer that died mid-batch, made by hand: it handled the first record (consumed-to
      * and records out say so) but never moved the head. Its successor resumes after that record,
      * delivering only the second, and hands the room back at once.

@@ -34,7 +34,7 @@ record Plan(int rounds, long warmMillis, long warmCount, long latencyMillis, lon
 
     /** The quick run: under a minute on two cores; short phases, so wider error, and no 256 MiB copy. */
     static Plan quick(String prefix) {
-        return new Plan(2, 50, 5_000, 150, 5_000, 80, SIZES, LIFECYCLE_SIZES, List.of(150, 3), 80,
+        return new Plan(2, 300, 50_000, 150, 5_000, 80, SIZES, LIFECYCLE_SIZES, List.of(150, 3), 80,
                 COPY_SIZES.subList(0, 2), false, prefix);
     }
 

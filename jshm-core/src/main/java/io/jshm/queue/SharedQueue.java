@@ -58,9 +58,10 @@ import static io.jshm.queue.RecordLayout.TYPE_OFFSET;
  *       committed message is delivered to the consumer of an SPSC or MPSC queue exactly once; the
  *       consumer's position lives in the region, so a consumer that dies and is replaced loses
  *       nothing committed. The one exception: a message whose handler was running when its
- *       process died is delivered again (each message is marked consumed as soon as its handler
- *       returns: SPSC in a position of the consumer's own, MPSC in the ring; the position that
- *       hands room back to producers then moves once per batch).</li>
+ *       process died is delivered again (MPSC marks each message consumed, in the ring, as soon
+ *       as its handler returns; SPSC in a position of the consumer's own as it moves on to the
+ *       next message, so there the one delivered again may also be one whose handler had just
+ *       returned; the position that hands room back to producers moves once per batch).</li>
  *   <li><b>Dead producers.</b> A producer that dies between claim and commit leaves a claimed
  *       record. After the stuck timeout ({@link #setStuckTimeout}, 1 s by default), once the
  *       claiming process is gone, the consumer skips the record and counts it in
@@ -77,9 +78,10 @@ import static io.jshm.queue.RecordLayout.TYPE_OFFSET;
  *   <li><b>Hostile peers.</b> The header is checked on open (magic, version, type, sizes against
  *       the region). A record whose length is impossible, or a consumer position or tail that is
  *       negative, not 8-byte aligned or more than a ring behind (or ahead of) the other, stops
- *       the consumer with {@link CorruptRegionException}; a producer that finds the tail and head
- *       impossible (when the ring looks full, or at once for a misaligned or negative tail) stops
- *       with it too; nothing is read or written outside the ring. (A
+ *       the consumer with {@link CorruptRegionException} (an SPSC consumer reads the shared
+ *       position only when it takes its role, and keeps its own after that); a producer that
+ *       finds the tail and head impossible (when the ring looks full, or at once for a misaligned
+ *       or negative tail) stops with it too; nothing is read or written outside the ring. (A
  *       damaged position within a ring behind the tail looks like space claimed by producers
  *       that died: the consumer skips it after the stuck timeout and counts it as skipped.)</li>
  *   <li><b>Truncation.</b> If another process shrinks the region while it is mapped, the next
@@ -673,20 +675,29 @@ public final class SharedQueue implements AutoCloseable {
     }
 
     /**
-     * The SPSC consumer: reads the ring and writes nothing into it (see {@link #reserve}). Each
-     * record handled moves <em>consumed to</em>, on a line of the consumer's own, so that a
-     * successor resumes after it; the head, which the producer reads when the ring looks full,
-     * moves once per batch.
+     * The SPSC consumer: reads the ring and writes nothing into it (see {@link #reserve}). A
+     * record is marked done, for a successor to resume after it, by <em>consumed to</em> (on a
+     * line of the consumer's own) as the consumer moves on to the next record, or by the head,
+     * which moves at the end of the poll and every quarter ring (the producer reads it when the
+     * ring looks full); records out is stored with either. So a poll of one message stores only
+     * the head, and a consumer that dies after a handler returns but before either store
+     * delivers that one message again, as one that dies in the handler does.
      */
     private int pollSpsc(MessageHandler handler, int limit, boolean checkStuckNow) {
-        long head = (long) LONG.getOpaque(region, HEAD); // written only by the consumer: us
-        if (head != releasedTo) {
-            head = checkHead(head); // not what we stored last: taken over, or damaged
-        }
+        // Only the role's holder writes the head, so it reads its own copy: the shared head is
+        // read and checked once, when the role is taken (a peer that damages it later is
+        // overwritten at the next release; the producer checks what it reads there).
+        long head = releasedTo >= 0 ? releasedTo : checkHead((long) LONG.getOpaque(region, HEAD));
         long start = head;
+        long marked = head;
         int count = 0;
         try {
             while (count < limit) {
+                if (head != marked) {
+                    LONG.setOpaque(region, RECORDS_OUT, recordsOutCache); // the only writer: no load
+                    LONG.setRelease(region, CONSUMED_TO, head); // getAcquire in checkHead
+                    marked = head;
+                }
                 if (head - start >= batchBytes) {
                     release(head); // hand room back every quarter ring
                     start = head;
@@ -703,7 +714,7 @@ public final class SharedQueue implements AutoCloseable {
                     if (recordType != PADDING_TYPE) {
                         handler.onMessage(recordType, ring, index + HEADER, length - HEADER);
                         count++;
-                        LONG.setOpaque(region, RECORDS_OUT, ++recordsOutCache); // the only writer: no load
+                        recordsOutCache++;
                     }
                 } else if (length == 0) {
                     break; // nothing published here yet: the producer zeroed this header before
@@ -718,7 +729,6 @@ public final class SharedQueue implements AutoCloseable {
                     }
                 }
                 head += aligned;
-                LONG.setRelease(region, CONSUMED_TO, head); // a successor resumes here (getAcquire in checkHead)
             }
         } finally {
             if (head != start) {
@@ -728,8 +738,12 @@ public final class SharedQueue implements AutoCloseable {
         return count;
     }
 
-    /** SPSC: hands the room up to {@code head} back to the producer (nothing to zero: see {@link #reserve}). */
+    /**
+     * SPSC: hands the room up to {@code head} back to the producer (nothing to zero: see
+     * {@link #reserve}), with records out up to there.
+     */
     private void release(long head) {
+        LONG.setOpaque(region, RECORDS_OUT, recordsOutCache); // before the head: a successor counts from both
         LONG.setRelease(region, HEAD, head); // pairs with getAcquire in reserve
         releasedTo = head;
         wakeSleepers(PRODUCERS_PARK, true);
@@ -748,17 +762,17 @@ public final class SharedQueue implements AutoCloseable {
         }
         if (type == QueueType.SPSC) {
             long consumed = (long) LONG.getAcquire(region, CONSUMED_TO); // and so sees the zeroed header there
-            if (consumed != head) {
-                if (consumed < 0 || (consumed & (RecordLayout.ALIGNMENT - 1)) != 0 || consumed - head > capacity
-                        || head - consumed > capacity) {
-                    throw corrupt(name, "consumer position " + head + " and consumed-to " + consumed
-                            + " are impossible (multiples of " + RecordLayout.ALIGNMENT + ", at most a ring of "
-                            + capacity + " bytes apart); the consumer stops here");
-                }
-                head = consumed; // a predecessor died mid-batch, or a peer damaged the head
+            if (consumed < 0 || (consumed & (RecordLayout.ALIGNMENT - 1)) != 0 || consumed - head > capacity
+                    || head - consumed > capacity) {
+                throw corrupt(name, "consumer position " + head + " and consumed-to " + consumed
+                        + " are impossible (multiples of " + RecordLayout.ALIGNMENT + ", at most a ring of "
+                        + capacity + " bytes apart); the consumer stops here");
+            }
+            if (consumed > head) {
+                head = consumed; // a predecessor died mid-batch (or a peer damaged the head)
                 LONG.setRelease(region, HEAD, head);
             }
-            releasedTo = head;
+            releasedTo = head; // consumed-to behind the head: the head covers the batch's last record
             return head;
         }
         long pending = (long) LONG.getOpaque(region, RELEASE_END);

@@ -762,17 +762,18 @@ public final class SharedQueue implements AutoCloseable {
         }
         if (type == QueueType.SPSC) {
             long consumed = (long) LONG.getAcquire(region, CONSUMED_TO); // and so sees the zeroed header there
-            if (consumed < 0 || (consumed & (RecordLayout.ALIGNMENT - 1)) != 0 || consumed - head > capacity
-                    || head - consumed > capacity) {
+            // Consumed-to may lag the head by any distance (polls that end at their limit mark
+            // their last record by the head alone), but is never more than a ring ahead of it.
+            if (consumed < 0 || (consumed & (RecordLayout.ALIGNMENT - 1)) != 0 || consumed - head > capacity) {
                 throw corrupt(name, "consumer position " + head + " and consumed-to " + consumed
-                        + " are impossible (multiples of " + RecordLayout.ALIGNMENT + ", at most a ring of "
-                        + capacity + " bytes apart); the consumer stops here");
+                        + " are impossible (multiples of " + RecordLayout.ALIGNMENT + ", consumed-to at most a ring"
+                        + " of " + capacity + " bytes ahead); the consumer stops here");
             }
             if (consumed > head) {
                 head = consumed; // a predecessor died mid-batch (or a peer damaged the head)
                 LONG.setRelease(region, HEAD, head);
             }
-            releasedTo = head; // consumed-to behind the head: the head covers the batch's last record
+            releasedTo = head;
             return head;
         }
         long pending = (long) LONG.getOpaque(region, RELEASE_END);

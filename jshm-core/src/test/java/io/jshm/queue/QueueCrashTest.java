@@ -243,6 +243,37 @@ class QueueCrashTest {
     }
 
     /**
+     * Polls that each end at their limit mark their last record by the head alone, so consumed-to
+     * falls behind the head by more than a ring; a successor takes the head then, and neither
+     * delivers anything twice nor takes the lag for damage.
+     */
+    @Test
+    @Timeout(30)
+    void anSpscSuccessorTakesOverAfterPollsOfOneMessageEach() throws Exception {
+        String name = names.next();
+        try (SharedQueue producer = SharedQueue.create(name, CAPACITY, QueueType.SPSC)) {
+            List<Integer> got = new ArrayList<>();
+            MessageHandler note = (t, b, o, l) -> got.add(t);
+            // three rings of 64-byte records: no padding either (the consumer marks what follows padding)
+            int messages = (int) (3 * CAPACITY / 64);
+            try (SharedQueue first = SharedQueue.open(name)) {
+                for (int i = 0; i < messages; i++) {
+                    assertThat(producer.offer(i, MemorySegment.ofArray(new byte[56]))).isTrue();
+                    assertThat(first.poll(note, 1)).isEqualTo(1);
+                }
+            }
+            assertThat(got).hasSize(messages);
+            got.clear();
+            assertThat(producer.offer(-1 >>> 1, MemorySegment.ofArray(new byte[40]))).isTrue();
+            try (SharedQueue successor = SharedQueue.open(name)) {
+                assertThat(successor.poll(note, 10)).isEqualTo(1);
+                assertThat(got).containsExactly(-1 >>> 1);
+                assertThat(successor.counters().recordsOut()).isEqualTo(messages + 1);
+            }
+        }
+    }
+
+    /**
      * An SPSC producer that died between a commit and the tail store that follows it, made by
      * hand (a kill lands there only now and then): its last record, and the padding before it
      * when it wrapped, lie past the tail. The successor steps over them instead of writing over a

@@ -71,15 +71,48 @@ final class Pair {
             }
             return runEnds(transport, plan, prefix, address, sizes, dir, natives);
         } finally {
-            for (AutoCloseable c : made) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    throw new IOException("cannot close " + c, e);
-                }
+            remove(made, files);
+        }
+    }
+
+    /** Closes what a pair made (queues, regions) and deletes its files. */
+    private static void remove(List<AutoCloseable> made, List<Path> files) throws IOException {
+        for (AutoCloseable c : made) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new IOException("cannot close " + c, e);
             }
-            for (Path f : files) {
-                Files.deleteIfExists(f);
+        }
+        for (Path f : files) {
+            Files.deleteIfExists(f);
+        }
+    }
+
+    /**
+     * Starts end B on core 1, then end A on core 0, and waits for both (A first; B failing
+     * first stops A). {@return B's stdout}
+     */
+    private static String runTwo(String label, List<String> a, List<String> b, Path dir, long timeout)
+            throws IOException, InterruptedException {
+        Processes.Running endB = Processes.start(label + " end B", Processes.pinned(1, b), dir);
+        Processes.Running endA;
+        try {
+            endA = Processes.start(label + " end A", Processes.pinned(0, a), dir);
+        } catch (IOException e) {
+            endB.kill();
+            throw e;
+        }
+        try {
+            awaitEither(endA, endB, timeout);
+            endA.finish(timeout);
+            return endB.finish(timeout);
+        } finally {
+            if (endA.process().isAlive()) {
+                endA.kill();
+            }
+            if (endB.process().isAlive()) {
+                endB.kill();
             }
         }
     }
@@ -106,45 +139,18 @@ final class Pair {
             List<String> a = Processes.javaChild("ia", prefix, plan.warmMillis() + ":" + plan.warmCount(),
                     plan.latencyMillis() + ":" + plan.minSamples(), block, out.toString());
             long timeout = 120 + 2 * (plan.warmMillis() + 3 * plan.latencyMillis()) / 1000 * 3;
-            Processes.Running endB = Processes.start("interleaved end B", Processes.pinned(1, b), dir);
-            Processes.Running endA;
-            try {
-                endA = Processes.start("interleaved end A", Processes.pinned(0, a), dir);
-            } catch (IOException e) {
-                endB.kill();
-                throw e;
+            String said = runTwo("interleaved", a, b, dir, timeout);
+            Outcome outcome = new Outcome(ResultFile.read(out), received(said));
+            long timed = outcome.entries().stream().mapToLong(e -> e.values().length).sum();
+            Long got = outcome.received().get(-1);
+            if (outcome.entries().size() != 2 || got == null || got < timed) {
+                throw new IOException("interleaved round trips: A recorded " + timed + " in "
+                        + outcome.entries().size() + " records, B answered " + got);
             }
-            try {
-                awaitEither(endA, endB, timeout);
-                endA.finish(timeout);
-                Outcome outcome = new Outcome(ResultFile.read(out), received(endB.finish(timeout)));
-                long timed = outcome.entries().stream().mapToLong(e -> e.values().length).sum();
-                Long got = outcome.received().get(-1);
-                if (outcome.entries().size() != 2 || got == null || got < timed) {
-                    throw new IOException("interleaved round trips: A recorded " + timed + " in "
-                            + outcome.entries().size() + " records, B answered " + got);
-                }
-                return outcome;
-            } finally {
-                if (endA.process().isAlive()) {
-                    endA.kill();
-                }
-                if (endB.process().isAlive()) {
-                    endB.kill();
-                }
-            }
+            return outcome;
         } finally {
             Files.deleteIfExists(out);
-            for (AutoCloseable c : made) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    throw new IOException("cannot close " + c, e);
-                }
-            }
-            for (Path f : files) {
-                Files.deleteIfExists(f);
-            }
+            remove(made, files);
         }
     }
 
@@ -170,28 +176,12 @@ final class Pair {
         }
         long timeout = 120 + (plan.warmMillis() + 3 * plan.latencyMillis()
                 + sizes.size() * (plan.warmMillis() + plan.streamMillis())) / 1000 * 3;
-        Processes.Running endB = Processes.start(transport.label() + " end B", Processes.pinned(1, b), dir);
-        Processes.Running endA;
         try {
-            endA = Processes.start(transport.label() + " end A", Processes.pinned(0, a), dir);
-        } catch (IOException e) {
-            endB.kill();
-            throw e;
-        }
-        try {
-            awaitEither(endA, endB, timeout);
-            endA.finish(timeout);
-            String said = endB.finish(timeout);
+            String said = runTwo(transport.label(), a, b, dir, timeout);
             Outcome outcome = new Outcome(ResultFile.read(out), received(said));
             check(transport, outcome);
             return outcome;
         } finally {
-            if (endA.process().isAlive()) {
-                endA.kill();
-            }
-            if (endB.process().isAlive()) {
-                endB.kill();
-            }
             Files.deleteIfExists(out);
         }
     }

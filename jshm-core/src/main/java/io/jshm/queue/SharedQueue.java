@@ -644,9 +644,7 @@ public final class SharedQueue implements AutoCloseable {
                 long aligned;
                 if (length > 0) {
                     aligned = RecordLayout.aligned(length);
-                    checkRecord(head, length, recordType, aligned);
-                    if (recordType != PADDING_TYPE) {
-                        handler.onMessage(recordType, ring, index + HEADER, length - HEADER);
+                    if (deliver(handler, head, index, length, recordType, aligned)) {
                         count++;
                         // counted at once (the consumer's own line), so a consumer killed mid-batch
                         // leaves the count right
@@ -710,9 +708,7 @@ public final class SharedQueue implements AutoCloseable {
                 long aligned;
                 if (length > 0) {
                     aligned = RecordLayout.aligned(length);
-                    checkRecord(head, length, recordType, aligned);
-                    if (recordType != PADDING_TYPE) {
-                        handler.onMessage(recordType, ring, index + HEADER, length - HEADER);
+                    if (deliver(handler, head, index, length, recordType, aligned)) {
                         count++;
                         recordsOutCache++;
                     }
@@ -876,6 +872,20 @@ public final class SharedQueue implements AutoCloseable {
         LONG.getAndAdd(region, SKIPPED, 1L);
         stuckPosition = -1;
         return skip;
+    }
+
+    /**
+     * Checks the committed record at {@code position} (ring index {@code index}) and hands it to
+     * the handler, in place, unless it is padding. {@return whether it was a message}
+     */
+    private boolean deliver(MessageHandler handler, long position, long index, int length, int recordType,
+                            long aligned) {
+        checkRecord(position, length, recordType, aligned);
+        if (recordType == PADDING_TYPE) {
+            return false;
+        }
+        handler.onMessage(recordType, ring, index + HEADER, length - HEADER);
+        return true;
     }
 
     private void checkRecord(long position, int length, int recordType, long aligned) {

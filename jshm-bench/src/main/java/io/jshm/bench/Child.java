@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * Child a TRANSPORT PREFIX ADDRESS WARM_MS:COUNT LAT_MS:COUNT STREAM_WARM_MS:STREAM_MS VERIFY OUT SIZE...   (the driver)
  * Child b TRANSPORT PREFIX ADDRESS VERIFY SIZE...                           (echoes, consumes, checks)
- * Child ia PREFIX WARM_MS:COUNT LAT_MS:COUNT BLOCK OUT      (interleaved round trips, the driver)
- * Child ib PREFIX BLOCK                                      (interleaved round trips, the echo)
+ * Child ia PREFIX WARM_MS:COUNT LAT_MS:COUNT BLOCK STREAM_WARM_MS:STREAM_MS SEGMENTS OUT SIZE...   (interleaved, A)
+ * Child ib PREFIX BLOCK SEGMENTS SIZE...                     (interleaved, B)
  * Child lifecycle PREFIX OUT SIZE:ITERATIONS...                              (see RegionCosts)
  * Child copy PREFIX BUDGET_MS OUT SIZE...
  * </pre>
@@ -105,28 +105,41 @@ final class Child {
     static final Transport[] INTERLEAVED = {Transport.JSHM_SPSC, Transport.AGRONA_ONE_TO_ONE};
 
     /**
-     * Round trips over jshm SPSC and Agrona OneToOne from the same two processes, alternating in
-     * blocks of {@code BLOCK}, so that both meet the same machine (a hypervisor's placement of the
-     * two vCPUs, which moves a round trip between about 0.3 and 0.9 µs on a shared VM, changes
-     * over seconds; separate processes run seconds apart meet it differently). Warms up for at
-     * least {@code WARM_MS} and {@code COUNT} round trips of each, then records at least
-     * {@code LAT_MS} and {@code COUNT} of each (past three times that long, a tenth will do). A
-     * phase changes only at the start of a pair of blocks, so both get as many blocks. Writes
-     * one {@link ResultFile#RTT} record per transport, in {@link #INTERLEAVED} order.
+     * Round trips, then one-way streams, over jshm SPSC and Agrona OneToOne from the same two
+     * processes, alternating between the two, so that both meet the same machine (on a shared VM
+     * a hypervisor's placement of the two vCPUs moves a round trip between about 0.3 and 0.9 µs
+     * and a stream by as much, and changes over seconds; separate processes run seconds apart
+     * meet it differently).
+     * <ul>
+     *   <li>Round trips in blocks of {@code BLOCK}: warm-up for at least {@code WARM_MS} and
+     *       {@code COUNT} round trips of each, then at least {@code LAT_MS} and {@code COUNT} of
+     *       each recorded (past three times that long, a tenth will do). A phase changes only at
+     *       the start of a pair of blocks, so both get as many blocks.</li>
+     *   <li>Streams, per size: one untimed stream of {@code STREAM_WARM_MS} on each, then
+     *       {@code SEGMENTS} timed streams of {@code STREAM_MS / SEGMENTS} on each, alternating.</li>
+     * </ul>
+     * Writes one {@link ResultFile#RTT} record per transport, then per size one
+     * {@link ResultFile#STREAM} record per transport (the segments summed), in {@link #INTERLEAVED}
+     * order.
      */
     private static void interleavedDriver(String[] args) throws Exception {
         String prefix = args[1];
         String[] warm = args[2].split(":");
         String[] latency = args[3].split(":");
         int block = Integer.parseInt(args[4]);
+        String[] stream = args[5].split(":");
+        int segments = Integer.parseInt(args[6]);
+        int[] sizes = sizes(args, 8);
         long warmMillis = Long.parseLong(warm[0]);
         long warmCount = Long.parseLong(warm[1]);
         long millis = Long.parseLong(latency[0]);
         long count = Long.parseLong(latency[1]);
+        int max = Arrays.stream(sizes).max().orElse(Messages.PING_LENGTH);
+        boolean big = max > Ends.SMALL_MAX;
         ResultFile results = new ResultFile();
-        try (Ends first = Ends.open(INTERLEAVED[0], true, prefix, "-", false);
-             Ends second = Ends.open(INTERLEAVED[1], true, prefix, "-", false)) {
-            Child[] ends = {new Child(first, false, Messages.PING_LENGTH), new Child(second, false, Messages.PING_LENGTH)};
+        try (Ends first = Ends.open(INTERLEAVED[0], true, prefix, "-", big);
+             Ends second = Ends.open(INTERLEAVED[1], true, prefix, "-", big)) {
+            Child[] ends = {new Child(first, false, max), new Child(second, false, max)};
             long[][] samples = {new long[MAX_SAMPLES], new long[MAX_SAMPLES]};
             int[] n = new int[2];
             boolean recording = false;
@@ -158,27 +171,57 @@ final class Child {
             last.ends.out(Messages.PING_LENGTH).send(last.message, Messages.CONTROL_LENGTH);
             results.add(ResultFile.RTT, samples[0], n[0]);
             results.add(ResultFile.RTT, samples[1], n[1]);
+
+            long streamWarm = Long.parseLong(stream[0]);
+            long segmentMillis = Math.max(1, Long.parseLong(stream[1]) / segments);
+            for (int size : sizes) {
+                long[][] sums = {{size, 0, 0}, {size, 0, 0}};
+                for (Child c : ends) {
+                    c.stream(size, streamWarm, 1); // untimed: the JIT's turn
+                }
+                for (int segment = 0; segment < 2 * segments; segment++) {
+                    long[] r = ends[segment & 1].stream(size, 0, segmentMillis);
+                    sums[segment & 1][1] += r[1];
+                    sums[segment & 1][2] += r[2];
+                }
+                results.add(ResultFile.STREAM, sums[0]);
+                results.add(ResultFile.STREAM, sums[1]);
+            }
         }
-        results.write(Path.of(args[5]));
+        results.write(Path.of(args[7]));
     }
 
-    /** B of {@link #interleavedDriver}: echoes on the transport whose block it is, until the end marker. */
+    /** B of {@link #interleavedDriver}: echoes, then drains the streams, on the transport whose turn it is. */
     private static void interleavedEcho(String[] args) throws Exception {
         String prefix = args[1];
         int block = Integer.parseInt(args[2]);
-        try (Ends first = Ends.open(INTERLEAVED[0], false, prefix, "-", false);
-             Ends second = Ends.open(INTERLEAVED[1], false, prefix, "-", false)) {
-            Child[] ends = {new Child(first, false, Messages.PING_LENGTH), new Child(second, false, Messages.PING_LENGTH)};
+        int segments = Integer.parseInt(args[3]);
+        int[] sizes = sizes(args, 4);
+        int max = Arrays.stream(sizes).max().orElse(Messages.PING_LENGTH);
+        boolean big = max > Ends.SMALL_MAX;
+        try (Ends first = Ends.open(INTERLEAVED[0], false, prefix, "-", big);
+             Ends second = Ends.open(INTERLEAVED[1], false, prefix, "-", big)) {
+            Child[] ends = {new Child(first, false, max), new Child(second, false, max)};
             for (long i = 0; ; i++) {
                 Child c = ends[(int) (i / block) & 1];
                 c.await(c.ends.in(Messages.PING_LENGTH));
                 if (c.got.first == Messages.END) {
                     System.out.println("received rtt " + i);
-                    return;
+                    break;
                 }
                 c.check(i, Messages.PING_LENGTH);
                 c.prepare(i, Messages.PING_LENGTH);
                 c.ends.out(Messages.PING_LENGTH).send(c.message, Messages.PING_LENGTH);
+            }
+            for (int size : sizes) {
+                long received = 0;
+                for (Child c : ends) {
+                    received += c.consume(size);
+                }
+                for (int segment = 0; segment < 2 * segments; segment++) {
+                    received += ends[segment & 1].consume(size);
+                }
+                System.out.println("received " + size + " " + received);
             }
         }
     }

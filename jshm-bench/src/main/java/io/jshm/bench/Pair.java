@@ -119,6 +119,8 @@ final class Pair {
 
     /** Round trips in blocks of this many, alternating between the transports of {@link Child#INTERLEAVED}. */
     static final int INTERLEAVED_BLOCK = 1000;
+    /** Timed streams per size and transport in the interleaved part, alternating. */
+    static final int INTERLEAVED_SEGMENTS = 5;
 
     /**
      * The interleaved part: jshm SPSC queues and Agrona OneToOne rings side by side (the same names:
@@ -129,23 +131,43 @@ final class Pair {
         List<AutoCloseable> made = new ArrayList<>();
         List<Path> files = new ArrayList<>();
         Path out = dir.resolve(prefix + ".a");
+        List<Integer> sizes = plan.sizes();
         try {
-            for (String direction : List.of("-ab", "-ba")) {
-                made.add(SharedQueue.create(prefix + direction, RING, QueueType.SPSC));
-                files.add(agronaFile(prefix + direction, RING));
+            List<String> directions = new ArrayList<>(List.of("-ab", "-ba"));
+            if (sizes.stream().anyMatch(size -> size > Ends.SMALL_MAX)) {
+                directions.add("-ab-big");
+            }
+            for (String direction : directions) {
+                long ring = direction.endsWith("-big") ? BIG_RING : RING;
+                made.add(SharedQueue.create(prefix + direction, ring, QueueType.SPSC));
+                files.add(agronaFile(prefix + direction, ring));
             }
             String block = Integer.toString(INTERLEAVED_BLOCK);
-            List<String> b = Processes.javaChild("ib", prefix, block);
-            List<String> a = Processes.javaChild("ia", prefix, plan.warmMillis() + ":" + plan.warmCount(),
-                    plan.latencyMillis() + ":" + plan.minSamples(), block, out.toString());
-            long timeout = 120 + 2 * (plan.warmMillis() + 3 * plan.latencyMillis()) / 1000 * 3;
+            String segments = Integer.toString(INTERLEAVED_SEGMENTS);
+            String[] sizeArgs = sizes.stream().map(String::valueOf).toArray(String[]::new);
+            List<String> b = Processes.javaChild(join(new String[] {"ib", prefix, block, segments}, sizeArgs));
+            List<String> a = Processes.javaChild(join(new String[] {"ia", prefix,
+                    plan.warmMillis() + ":" + plan.warmCount(), plan.latencyMillis() + ":" + plan.minSamples(), block,
+                    plan.warmMillis() + ":" + plan.streamMillis(), segments, out.toString()}, sizeArgs));
+            long timeout = 120 + 2 * (plan.warmMillis() + 3 * plan.latencyMillis()
+                    + sizes.size() * (plan.warmMillis() + plan.streamMillis())) / 1000 * 3;
             String said = runTwo("interleaved", a, b, dir, timeout);
             Outcome outcome = new Outcome(ResultFile.read(out), received(said));
-            long timed = outcome.entries().stream().mapToLong(e -> e.values().length).sum();
+            List<ResultFile.Entry> rtt = outcome.entries().stream().filter(e -> e.tag() == ResultFile.RTT).toList();
+            long timed = rtt.stream().mapToLong(e -> e.values().length).sum();
             Long got = outcome.received().get(-1);
-            if (outcome.entries().size() != 2 || got == null || got < timed) {
-                throw new IOException("interleaved round trips: A recorded " + timed + " in "
-                        + outcome.entries().size() + " records, B answered " + got);
+            if (rtt.size() != 2 || got == null || got < timed) {
+                throw new IOException("interleaved round trips: A recorded " + timed + " in " + rtt.size()
+                        + " records, B answered " + got);
+            }
+            for (int size : sizes) {
+                long sent = outcome.entries().stream().filter(e -> e.tag() == ResultFile.STREAM && e.values()[0] == size)
+                        .mapToLong(e -> e.values()[1]).sum();
+                Long arrived = outcome.received().get(size);
+                if (arrived == null || arrived < sent) {
+                    throw new IOException("interleaved streams: A timed " + sent + " messages of " + size
+                            + " B, B received " + arrived);
+                }
             }
             return outcome;
         } finally {

@@ -26,6 +26,8 @@ final class Results {
     final Map<Transport, Histogram> roundTrips = new EnumMap<>(Transport.class);
     /** The interleaved part's round trips, per transport of {@link Child#INTERLEAVED}. */
     final Map<Transport, Histogram> interleaved = new EnumMap<>(Transport.class);
+    /** The interleaved part's streams, as {@link #streams}. */
+    final Map<Transport, Map<Integer, long[]>> interleavedStreams = new EnumMap<>(Transport.class);
     /** transport, then message size: {messages, nanoseconds}. */
     final Map<Transport, Map<Integer, long[]>> streams = new EnumMap<>(Transport.class);
     /** implementation, then region size: create-to-unlink samples. */
@@ -58,12 +60,25 @@ final class Results {
         }
     }
 
-    /** Adds the interleaved part's two round-trip records, in {@link Child#INTERLEAVED} order. */
+    /**
+     * Adds the interleaved part's records: round trips, then streams, each kind in
+     * {@link Child#INTERLEAVED} order.
+     */
     void addInterleaved(Pair.Outcome outcome) {
-        for (int i = 0; i < Child.INTERLEAVED.length; i++) {
-            Histogram h = interleaved.computeIfAbsent(Child.INTERLEAVED[i], k -> histogram());
-            for (long sample : outcome.entries().get(i).values()) {
-                h.recordValue(sample);
+        int rtt = 0;
+        int stream = 0;
+        for (ResultFile.Entry e : outcome.entries()) {
+            long[] v = e.values();
+            if (e.tag() == ResultFile.RTT) {
+                Histogram h = interleaved.computeIfAbsent(Child.INTERLEAVED[rtt++ % 2], k -> histogram());
+                for (long sample : v) {
+                    h.recordValue(sample);
+                }
+            } else if (e.tag() == ResultFile.STREAM) {
+                long[] sum = interleavedStreams.computeIfAbsent(Child.INTERLEAVED[stream++ % 2], k -> new LinkedHashMap<>())
+                        .computeIfAbsent((int) v[0], k -> new long[2]);
+                sum[0] += v[1];
+                sum[1] += v[2];
             }
         }
     }

@@ -25,6 +25,9 @@ final class Tables {
         if (!r.streams.isEmpty()) {
             tables.add(throughput(r));
         }
+        if (!r.interleavedStreams.isEmpty()) {
+            tables.add(interleavedThroughput(r));
+        }
         if (!r.lifecycle.isEmpty()) {
             tables.add(lifecycle(r));
         }
@@ -73,10 +76,22 @@ final class Tables {
     }
 
     static Table throughput(Results r) {
+        return new Table("throughput", "One-way throughput, two processes", "", "higher", List.of("M msg/s", "GB/s"),
+                throughputRows(r, r.streams));
+    }
+
+    static Table interleavedThroughput(Results r) {
+        return new Table("throughput_interleaved", "One-way throughput, jshm SPSC and Agrona OneToOne interleaved in"
+                + " the same two processes (" + Pair.INTERLEAVED_SEGMENTS + " streams of each per size, alternating)",
+                "", "higher", List.of("M msg/s", "GB/s"), throughputRows(r, r.interleavedStreams));
+    }
+
+    /** Rows per size and transport: messages/s and GB/s of the summed streams, with ratios to the C floor and Agrona there. */
+    private static List<Table.Row> throughputRows(Results r, Map<Transport, Map<Integer, long[]>> streams) {
         List<Table.Row> rows = new ArrayList<>();
         for (int size : r.plan.sizes()) {
             Map<Transport, double[]> values = new LinkedHashMap<>();
-            r.streams.forEach((t, bySize) -> {
+            streams.forEach((t, bySize) -> {
                 long[] sum = bySize.get(size);
                 if (sum != null && sum[1] > 0) {
                     double rate = sum[0] * 1e9 / sum[1];
@@ -84,10 +99,10 @@ final class Tables {
                 }
             });
             values.forEach((t, v) -> rows.add(new Table.Row(t.label() + ", " + sizeLabel(size),
-                    r.streams.get(t).get(size)[0], v, Table.ratios(v, values.get(Transport.C_FLOOR)),
+                    streams.get(t).get(size)[0], v, Table.ratios(v, values.get(Transport.C_FLOOR)),
                     Table.ratios(v, values.get(t.agronaTwin())))));
         }
-        return new Table("throughput", "One-way throughput, two processes", "", "higher", List.of("M msg/s", "GB/s"), rows);
+        return rows;
     }
 
     static Table lifecycle(Results r) {

@@ -46,9 +46,13 @@ final class Targets {
         out.add(new Target("jshm SPSC round trip p99 ÷ C floor", ratio(rtt, spsc, Transport.C_FLOOR.label(), 2), 2.0, true));
         out.add(new Target("jshm SPSC 64 B throughput ÷ Agrona OneToOne",
                 ratio(tput, spsc + ", 64 B", Transport.AGRONA_ONE_TO_ONE.label() + ", 64 B", 0), 1.0, false));
-        // issue 5: at least Agrona's throughput, at most 1.1× its p50 round trip
-        out.add(new Target("jshm SPSC 4 KiB throughput ÷ Agrona OneToOne",
-                ratio(tput, spsc + ", 4 KiB", Transport.AGRONA_ONE_TO_ONE.label() + ", 4 KiB", 0), 1.0, false));
+        // issue 5: at least Agrona's throughput, at most 1.1× its p50 round trip, judged where both
+        // met the same machine (the interleaved part)
+        Table tputBoth = byId.get("throughput_interleaved");
+        for (String size : List.of("64 B", "4 KiB")) {
+            out.add(new Target("jshm SPSC " + size + " throughput ÷ Agrona OneToOne, interleaved",
+                    ratio(tputBoth, spsc + ", " + size, Transport.AGRONA_ONE_TO_ONE.label() + ", " + size, 0), 1.0, false));
+        }
         out.add(new Target("jshm SPSC round trip p50 ÷ Agrona OneToOne, interleaved",
                 ratio(byId.get("round_trip_interleaved"), spsc, Transport.AGRONA_ONE_TO_ONE.label(), 0), 1.1, true));
         out.add(new Target("bulk copy 1 MiB from native ÷ C memcpy (median)",

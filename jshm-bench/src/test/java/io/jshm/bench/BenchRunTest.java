@@ -76,7 +76,8 @@ class BenchRunTest {
                     assert k in d["machine"], k
                 assert d["plan"]["rounds"] == 2 and d["plan"]["first_round_discarded"] is True
                 tables = {t["id"]: t for t in d["tables"]}
-                assert set(tables) == {"round_trip", "round_trip_interleaved", "throughput", "lifecycle", "copy"}, set(tables)
+                assert set(tables) == {"round_trip", "round_trip_interleaved", "throughput", "throughput_interleaved",
+                        "lifecycle", "copy"}, set(tables)
                 for t in tables.values():
                     for k in ("title", "unit", "better", "columns", "rows"):
                         assert k in t, k
@@ -92,6 +93,10 @@ class BenchRunTest {
                 assert set(paired) == {"jshm SPSC", "Agrona OneToOne"}, set(paired)
                 assert paired["Agrona OneToOne"]["vs_agrona"] == [1, 1, 1, 1, 1], paired["Agrona OneToOne"]
                 assert all(v > 0 for v in paired["jshm SPSC"]["vs_agrona"])
+                streams = {r["name"]: r for r in tables["throughput_interleaved"]["rows"]}
+                assert set(streams) == {t + ", " + s for t in ("jshm SPSC", "Agrona OneToOne")
+                                        for s in ("64 B", "4 KiB")}, set(streams)
+                assert streams["Agrona OneToOne, 4 KiB"]["vs_agrona"] == [1, 1], streams["Agrona OneToOne, 4 KiB"]
                 for t in d["targets"]:
                     assert t["verdict"] in ("met", "missed", "not measured"), t
                     assert (t["measured"] is None) == (t["verdict"] == "not measured"), t
@@ -99,7 +104,7 @@ class BenchRunTest {
                 """);
         ExternalProcess.Result r = ExternalProcess.run(Duration.ofSeconds(30), List.of("python3", check.toString(),
                 json.toString()));
-        assertThat(r.output()).contains("json ok 5 11");
+        assertThat(r.output()).contains("json ok 6 12");
         assertThat(r.code()).isZero();
     }
 

@@ -45,7 +45,9 @@ import java.util.function.Consumer;
  *  |                 pid of the last writer (64 bits)              | 16
  *  |                                                               |
  *  +---------------------------------------------------------------+
- *  |                      reserved (40 bytes)                      | 24..63
+ *  |                 payload size again (a check)                  | 24
+ *  +---------------------------------------------------------------+
+ *  |                      reserved (36 bytes)                      | 28..63
  *  +---------------------------------------------------------------+
  *  |      sequence (64 bits): odd while a write is in progress     | 64
  *  |                                                               |
@@ -74,6 +76,8 @@ import java.util.function.Consumer;
 public final class SeqLock implements AutoCloseable {
 
     static final long PAYLOAD_SIZE = 8;
+    /** The payload size again, in another 8-byte word: a damaged size is refused, not followed. */
+    static final long PAYLOAD_SIZE_COPY = 24;
     static final long WRITER_PID = 16;
     static final long SEQUENCE = 64;
     static final long PAYLOAD = 128;
@@ -116,7 +120,8 @@ public final class SeqLock implements AutoCloseable {
     /**
      * Uses the seqlock another process initialised at {@code offset}.
      *
-     * @throws CorruptRegionException    if there is no seqlock there, or its payload size is impossible
+     * @throws CorruptRegionException    if there is no seqlock there, or its payload size is impossible or
+     *                                   disagrees with the copy kept beside it
      * @throws IndexOutOfBoundsException if it does not fit the segment
      */
     public static SeqLock attach(MemorySegment segment, long offset) {
@@ -126,6 +131,12 @@ public final class SeqLock implements AutoCloseable {
         if (payloadSize <= 0 || sizeFor(payloadSize) > segment.byteSize() - offset) {
             throw new CorruptRegionException(place.label(), "seqlock at " + place.label() + " claims a payload of "
                     + payloadSize + " bytes, which does not fit the " + segment.byteSize() + "-byte segment", 0);
+        }
+        int copy = segment.get(ValueLayout.JAVA_INT, offset + PAYLOAD_SIZE_COPY);
+        if (copy != payloadSize) {
+            // a damaged size that still fits would make writes run over whatever follows the seqlock
+            throw new CorruptRegionException(place.label(), "seqlock at " + place.label() + " claims a payload of "
+                    + payloadSize + " bytes, and its copy of that size says " + copy, 0);
         }
         return new SeqLock(place, payloadSize);
     }
@@ -152,6 +163,7 @@ public final class SeqLock implements AutoCloseable {
     private static void init(MemorySegment segment, long offset, int payloadSize) {
         segment.asSlice(offset, sizeFor(payloadSize)).fill((byte) 0);
         segment.set(ValueLayout.JAVA_INT, offset + PAYLOAD_SIZE, payloadSize);
+        segment.set(ValueLayout.JAVA_INT, offset + PAYLOAD_SIZE_COPY, payloadSize);
         SyncHeader.publish(segment, offset, SyncHeader.KIND_SEQLOCK);
     }
 

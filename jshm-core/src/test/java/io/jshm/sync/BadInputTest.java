@@ -235,6 +235,9 @@ class BadInputTest {
             }
             int largest = (int) (REGION - 1024 - SeqLock.PAYLOAD);
             s.set(ValueLayout.JAVA_INT, 1024 + SeqLock.PAYLOAD_SIZE, largest);
+            assertThatThrownBy(() -> SeqLock.attach(s, 1024)).as("a size that fits, but not its copy's")
+                    .isInstanceOf(CorruptRegionException.class).hasMessageContaining("its copy of that size says");
+            s.set(ValueLayout.JAVA_INT, 1024 + SeqLock.PAYLOAD_SIZE_COPY, largest); // both agree: taken as it is
             assertThat(SeqLock.attach(s, 1024).payloadSize()).isEqualTo(largest);
         }
     }

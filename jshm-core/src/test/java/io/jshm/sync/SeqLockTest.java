@@ -191,4 +191,22 @@ class SeqLockTest {
     private interface ReadLoop {
         SeqPayload.Tally run() throws Exception;
     }
+
+    /**
+     * A payload size damaged to a size that still fits the segment (found by
+     * {@code SyncHeaderPropertyTest}: 17 for a seqlock of 16) is refused on attach, since
+     * writes would otherwise run over the bytes that follow the seqlock.
+     */
+    @Test
+    void aDamagedPayloadSizeThatStillFitsIsRefused() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment segment = arena.allocate(4096, 8);
+            SeqLock.initialize(segment, 64, 16);
+            assertThat(SeqLock.attach(segment, 64).payloadSize()).isEqualTo(16);
+            segment.set(java.lang.foreign.ValueLayout.JAVA_INT, 64 + SeqLock.PAYLOAD_SIZE, 17);
+            assertThatThrownBy(() -> SeqLock.attach(segment, 64))
+                    .isInstanceOf(CorruptRegionException.class)
+                    .hasMessageContaining("claims a payload of 17 bytes, and its copy of that size says 16");
+        }
+    }
 }

@@ -368,12 +368,7 @@ final class Child {
             } else {
                 Thread.onSpinWait();
                 if ((++spins & 0xFFFFF) == 0) {
-                    long now = System.nanoTime();
-                    if (since == 0) {
-                        since = now;
-                    } else if (now - since > STUCK_NANOS) {
-                        throw new IllegalStateException("no message of " + size + " B for 60 s, " + expected + " so far");
-                    }
+                    since = stuck(since, "no message of " + size + " B (" + expected + " so far)");
                 }
             }
         }
@@ -403,18 +398,30 @@ final class Child {
         }
     }
 
+    /**
+     * The watchdog of a spinning wait, called every million spins without progress.
+     * {@return when the wait began (now, if {@code since} is 0)}
+     *
+     * @throws IllegalStateException {@code what}, once the wait has lasted {@link #STUCK_NANOS}
+     */
+    private static long stuck(long since, String what) {
+        long now = System.nanoTime();
+        if (since == 0) {
+            return now;
+        }
+        if (now - since > STUCK_NANOS) {
+            throw new IllegalStateException(what + " for 60 s");
+        }
+        return since;
+    }
+
     private void await(Link in) throws IOException {
         long spins = 0;
         long since = 0;
         while (!in.poll(got)) {
             Thread.onSpinWait();
             if ((++spins & 0xFFFFF) == 0) {
-                long now = System.nanoTime();
-                if (since == 0) {
-                    since = now;
-                } else if (now - since > STUCK_NANOS) {
-                    throw new IllegalStateException("nothing arrived for 60 s");
-                }
+                since = stuck(since, "nothing arrived");
             }
         }
     }

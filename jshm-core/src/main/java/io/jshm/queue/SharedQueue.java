@@ -739,7 +739,7 @@ public final class SharedQueue implements AutoCloseable {
      * {@link #reserve}), with records out up to there.
      */
     private void release(long head) {
-        LONG.setOpaque(region, RECORDS_OUT, recordsOutCache); // before the head: a successor counts from both
+        LONG.setOpaque(region, RECORDS_OUT, recordsOutCache); // at worst a redelivered message counts twice
         LONG.setRelease(region, HEAD, head); // pairs with getAcquire in reserve
         releasedTo = head;
         wakeSleepers(PRODUCERS_PARK, true);

@@ -46,17 +46,7 @@ final class Results {
 
     void add(Transport t, Pair.Outcome outcome) {
         for (ResultFile.Entry e : outcome.entries()) {
-            long[] v = e.values();
-            if (e.tag() == ResultFile.RTT) {
-                Histogram h = roundTrips.computeIfAbsent(t, k -> histogram());
-                for (long sample : v) {
-                    h.recordValue(sample);
-                }
-            } else if (e.tag() == ResultFile.STREAM) {
-                long[] sum = streams.computeIfAbsent(t, k -> new LinkedHashMap<>()).computeIfAbsent((int) v[0], k -> new long[2]);
-                sum[0] += v[1];
-                sum[1] += v[2];
-            }
+            add(e, t, roundTrips, streams);
         }
     }
 
@@ -68,18 +58,24 @@ final class Results {
         int rtt = 0;
         int stream = 0;
         for (ResultFile.Entry e : outcome.entries()) {
-            long[] v = e.values();
-            if (e.tag() == ResultFile.RTT) {
-                Histogram h = interleaved.computeIfAbsent(Child.INTERLEAVED[rtt++ % 2], k -> histogram());
-                for (long sample : v) {
-                    h.recordValue(sample);
-                }
-            } else if (e.tag() == ResultFile.STREAM) {
-                long[] sum = interleavedStreams.computeIfAbsent(Child.INTERLEAVED[stream++ % 2], k -> new LinkedHashMap<>())
-                        .computeIfAbsent((int) v[0], k -> new long[2]);
-                sum[0] += v[1];
-                sum[1] += v[2];
+            Transport t = Child.INTERLEAVED[(e.tag() == ResultFile.RTT ? rtt++ : stream++) % 2];
+            add(e, t, interleaved, interleavedStreams);
+        }
+    }
+
+    /** Adds a round-trip record's samples, or a stream record's messages and nanoseconds, for {@code t}. */
+    private static void add(ResultFile.Entry e, Transport t, Map<Transport, Histogram> rtts,
+                            Map<Transport, Map<Integer, long[]>> streams) {
+        long[] v = e.values();
+        if (e.tag() == ResultFile.RTT) {
+            Histogram h = rtts.computeIfAbsent(t, k -> histogram());
+            for (long sample : v) {
+                h.recordValue(sample);
             }
+        } else if (e.tag() == ResultFile.STREAM) {
+            long[] sum = streams.computeIfAbsent(t, k -> new LinkedHashMap<>()).computeIfAbsent((int) v[0], k -> new long[2]);
+            sum[0] += v[1];
+            sum[1] += v[2];
         }
     }
 

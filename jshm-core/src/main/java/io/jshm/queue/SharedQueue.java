@@ -122,6 +122,7 @@ public final class SharedQueue implements AutoCloseable {
     // What this handle last wrote to fields only its role writes (valid while it holds the role):
     // kept here so that the hot paths store them without loading them first.
     private long tailCache;       // SPSC producer: the tail
+    private long tailPublished;   // SPSC producer: the tail it last stored
     private long recordsInCache;  // SPSC producer: records in
     private long recordsOutCache; // consumer: records out
     private long releasedTo = -1; // consumer: the head it last stored (-1: check the header's)
@@ -324,8 +325,7 @@ public final class SharedQueue implements AutoCloseable {
             // claimed: length and pid in one store; pairs with getAcquire in pollHead
             LONG.setRelease(ring, index + LENGTH_OFFSET, header(-recordLength, (int) Liveness.MY_PID));
             if (this.type == QueueType.SPSC) {
-                // An SPSC tail covers only marked or committed records (a successor resumes there).
-                LONG.setRelease(region, TAIL, tailCache);
+                publishTail(); // an SPSC tail covers only marked or committed records (a successor resumes there)
             }
         }
         return position;
@@ -408,8 +408,7 @@ public final class SharedQueue implements AutoCloseable {
                 LONG.getAndAdd(region, RECORDS_IN, 1L);
             } else {
                 LONG.setOpaque(region, RECORDS_IN, ++recordsInCache); // the only writer: no load
-                // after the commit (see reserve); pairs with getAcquire in takeRole and the counters
-                LONG.setRelease(region, TAIL, tailCache);
+                publishTail(); // after the commit (see reserve)
             }
         }
         wakeSleepers(CONSUMERS_PARK, this.type == QueueType.BROADCAST);
@@ -506,6 +505,18 @@ public final class SharedQueue implements AutoCloseable {
                     + ", the tail at most a ring ahead); the producer stops here");
         }
         return false;
+    }
+
+    /**
+     * SPSC: stores the tail up to what this producer has reserved, unless it stands there already
+     * (a zero-copy claim stored it with its mark, and its commit need not again). Pairs with
+     * getAcquire in takeRole and the counters.
+     */
+    private void publishTail() {
+        if (tailPublished != tailCache) {
+            LONG.setRelease(region, TAIL, tailCache);
+            tailPublished = tailCache;
+        }
     }
 
     /**
@@ -1152,6 +1163,7 @@ public final class SharedQueue implements AutoCloseable {
         }
         if (pidOffset == PRODUCER_PID) {
             tailCache = (long) LONG.getVolatile(region, TAIL);
+            tailPublished = tailCache;
             if (type == QueueType.SPSC) {
                 tailCache = resumeTail(tailCache);
             }

@@ -301,19 +301,19 @@ public final class SharedQueue implements AutoCloseable {
      *             nothing behind
      */
     private long claim(int type, long length, boolean mark) {
-        if (type < 0) {
-            throw new IllegalArgumentException("message type must be 0 or more, got " + type);
-        }
-        if (length < 0 || length > maxPayload) {
-            throw new IllegalArgumentException("message of " + length + " bytes does not fit queue '" + name
-                    + "': the largest is " + maxPayload + " bytes (a quarter of its " + capacity + "-byte capacity)");
+        if (type < 0 || length < 0 || length > maxPayload) {
+            throw badMessage(type, length);
         }
         if (!producer && this.type != QueueType.MPSC) {
             takeRole(PRODUCER_PID, PRODUCER_START, "producer");
         }
         int recordLength = HEADER + (int) length;
         int aligned = RecordLayout.aligned(recordLength);
-        long position = this.type == QueueType.BROADCAST ? reserveBroadcast(aligned) : reserve(aligned);
+        long position = switch (this.type) {
+            case SPSC -> reserveSpsc(aligned);
+            case MPSC -> reserveMpsc(aligned);
+            case BROADCAST -> reserveBroadcast(aligned);
+        };
         if (position < 0) {
             return -1;
         }
@@ -329,6 +329,15 @@ public final class SharedQueue implements AutoCloseable {
             }
         }
         return position;
+    }
+
+    /** Out of the hot path, so that a claim stays small enough for the JIT to inline. */
+    private IllegalArgumentException badMessage(int type, long length) {
+        if (type < 0) {
+            return new IllegalArgumentException("message type must be 0 or more, got " + type);
+        }
+        return new IllegalArgumentException("message of " + length + " bytes does not fit queue '" + name
+                + "': the largest is " + maxPayload + " bytes (a quarter of its " + capacity + "-byte capacity)");
     }
 
     /**
@@ -448,35 +457,39 @@ public final class SharedQueue implements AutoCloseable {
      * reservation needs 8 bytes more room than the record. The SPSC tail moves on commit, or on
      * the mark of a zero-copy claim, never before the record's header says what it is.
      */
-    private long reserve(int aligned) {
-        boolean many = type == QueueType.MPSC;
-        int nextHeader = many ? 0 : HEADER;
+    private long reserveSpsc(int aligned) {
+        long tail = tailCache; // the only writer
+        long index = tail & mask;
+        long padding = padding(index, aligned);
+        long end = tail + padding + aligned;
+        if (looksFull(tail, end + HEADER) && stillFull(tail, end + HEADER, false)) {
+            return -1;
+        }
+        tailCache = end;
+        if (padding > 0) {
+            ring.set(ValueLayout.JAVA_LONG, 0, 0L); // the record's own header, where the padding leads
+            // type and length in one store; pairs with getAcquire in pollSpsc
+            LONG.setRelease(ring, index + LENGTH_OFFSET, header((int) padding, PADDING_TYPE));
+        }
+        ring.set(ValueLayout.JAVA_LONG, end & mask, 0L); // the next record's header
+        return tail + padding;
+    }
+
+    /** MPSC: as {@link #reserveSpsc}, the tail taken by compare-and-set. */
+    private long reserveMpsc(int aligned) {
         while (true) {
-            long tail = many ? (long) LONG.getVolatile(region, TAIL) : tailCache; // SPSC: the only writer
+            long tail = (long) LONG.getVolatile(region, TAIL);
             long index = tail & mask;
-            long padding = aligned > capacity - index ? capacity - index : 0;
+            long padding = padding(index, aligned);
             long end = tail + padding + aligned;
-            // Unsigned, with a misaligned tail's low bits moved to the top: a tail or head that a
-            // hostile peer damaged takes this slow path too, and is told from a full ring there.
-            if (Long.compareUnsigned(end + nextHeader - headCache | tail << 61, capacity) > 0) {
-                headCache = (long) LONG.getAcquire(region, HEAD); // pairs with setRelease in release
-                if (Long.compareUnsigned(end + nextHeader - headCache | tail << 61, capacity) > 0) {
-                    if (tailMoved(tail, many)) {
-                        continue;
-                    }
-                    return -1;
+            if (looksFull(tail, end) && stillFull(tail, end, true)) {
+                if ((long) LONG.getVolatile(region, TAIL) != tail) {
+                    continue; // another producer won
                 }
+                return -1;
             }
-            if (many) {
-                if (!LONG.compareAndSet(region, TAIL, tail, end)) {
-                    continue;
-                }
-            } else {
-                tailCache = end;
-                if (padding > 0) {
-                    ring.set(ValueLayout.JAVA_LONG, 0, 0L); // the record's own header, where the padding leads
-                }
-                ring.set(ValueLayout.JAVA_LONG, end & mask, 0L); // the next record's header
+            if (!LONG.compareAndSet(region, TAIL, tail, end)) {
+                continue;
             }
             if (padding > 0) {
                 // type and length in one store; pairs with getAcquire in pollHead
@@ -486,25 +499,43 @@ public final class SharedQueue implements AutoCloseable {
         }
     }
 
+    /** {@return the padding a record of {@code aligned} bytes at ring index {@code index} needs first} */
+    private long padding(long index, int aligned) {
+        return aligned > capacity - index ? capacity - index : 0;
+    }
+
     /**
-     * The slow path of {@link #reserve}: the ring looks full. {@return true if the tail moved since
-     * it was read (another producer won: try again)}
+     * {@return whether, by the cached head, the ring has no room up to {@code end}} Unsigned, with
+     * a misaligned tail's low bits moved to the top: a tail or head that a hostile peer damaged
+     * takes the slow path too, and is told from a full ring there.
+     */
+    private boolean looksFull(long tail, long end) {
+        return Long.compareUnsigned(end - headCache | tail << 61, capacity) > 0;
+    }
+
+    /**
+     * The slow path of reserving: the ring looks full. Reads the head afresh.
+     * {@return whether it is still full}
      *
      * @throws CorruptRegionException if the tail and head are impossible (negative, misaligned, the
      *                                head past the tail or more than a ring behind it)
      */
-    private boolean tailMoved(long tail, boolean many) {
-        if (many && (long) LONG.getVolatile(region, TAIL) != tail) {
-            return true;
+    private boolean stillFull(long tail, long end, boolean many) {
+        headCache = (long) LONG.getAcquire(region, HEAD); // pairs with setRelease in release
+        if (!looksFull(tail, end)) {
+            return false;
         }
         long head = headCache;
         if (((tail | head) & (Long.MIN_VALUE | RecordLayout.ALIGNMENT - 1)) != 0 || tail - head < 0
                 || tail - head > capacity) {
+            if (many && (long) LONG.getVolatile(region, TAIL) != tail) {
+                return true; // another producer moved the tail: the caller tries again
+            }
             throw corrupt(name, "producer sees tail " + tail + " and consumer position " + head + ": impossible for"
                     + " a ring of " + capacity + " bytes (both multiples of " + RecordLayout.ALIGNMENT
                     + ", the tail at most a ring ahead); the producer stops here");
         }
-        return false;
+        return true;
     }
 
     /**
@@ -684,7 +715,7 @@ public final class SharedQueue implements AutoCloseable {
     }
 
     /**
-     * The SPSC consumer: reads the ring and writes nothing into it (see {@link #reserve}). A
+     * The SPSC consumer: reads the ring and writes nothing into it (see {@link #reserveSpsc}). A
      * record is marked done, for a successor to resume after it, by <em>consumed to</em> (on a
      * line of the consumer's own) as the consumer moves on to the next record, or by the head,
      * which moves at the end of the poll and every quarter ring (the producer reads it when the
@@ -747,7 +778,7 @@ public final class SharedQueue implements AutoCloseable {
 
     /**
      * SPSC: hands the room up to {@code head} back to the producer (nothing to zero: see
-     * {@link #reserve}), with records out up to there.
+     * {@link #reserveSpsc}), with records out up to there.
      */
     private void release(long head) {
         LONG.setOpaque(region, RECORDS_OUT, recordsOutCache); // at worst a redelivered message counts twice

@@ -36,7 +36,7 @@ final class Child {
         this.ends = ends;
         this.verify = verify;
         Arena arena = Arena.ofAuto();
-        this.message = arena.allocate(Math.max(maxSize, Messages.PING_LENGTH), 8);
+        this.message = arena.allocate(Math.max(maxSize, Messages.PING_LENGTH), 64); // a cache line: every transport copies from the same alignment
         this.got = new Link.Received(verify ? arena.allocate(Math.max(maxSize, Messages.PING_LENGTH), 8) : null);
     }
 

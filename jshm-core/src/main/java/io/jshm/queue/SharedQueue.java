@@ -686,7 +686,7 @@ public final class SharedQueue implements AutoCloseable {
                 long aligned;
                 if (length > 0) {
                     aligned = RecordLayout.aligned(length);
-                    if (deliver(handler, head, index, length, recordType, aligned)) {
+                    if (deliver(handler, ring, head, index, length, recordType, aligned)) {
                         count++;
                         // counted at once (the consumer's own line), so a consumer killed mid-batch
                         // leaves the count right
@@ -728,6 +728,11 @@ public final class SharedQueue implements AutoCloseable {
         // read and checked once, when the role is taken (a peer that damages it later is
         // overwritten at the next release; the producer checks what it reads there).
         long head = releasedTo >= 0 ? releasedTo : checkHead((long) LONG.getOpaque(region, HEAD));
+        // In locals, the segments stay in registers across the ordered accesses below, which make
+        // the JIT reload fields (and check the segments' class again) at every one.
+        MemorySegment ring = this.ring;
+        MemorySegment region = this.region;
+        long mask = this.mask;
         long start = head;
         long marked = head;
         int count = 0;
@@ -750,7 +755,7 @@ public final class SharedQueue implements AutoCloseable {
                 long aligned;
                 if (length > 0) {
                     aligned = RecordLayout.aligned(length);
-                    if (deliver(handler, head, index, length, recordType, aligned)) {
+                    if (deliver(handler, ring, head, index, length, recordType, aligned)) {
                         count++;
                         recordsOutCache++;
                     }
@@ -920,8 +925,8 @@ public final class SharedQueue implements AutoCloseable {
      * Checks the committed record at {@code position} (ring index {@code index}) and hands it to
      * the handler, in place, unless it is padding. {@return whether it was a message}
      */
-    private boolean deliver(MessageHandler handler, long position, long index, int length, int recordType,
-                            long aligned) {
+    private boolean deliver(MessageHandler handler, MemorySegment ring, long position, long index, int length,
+                            int recordType, long aligned) {
         checkRecord(position, length, recordType, aligned);
         if (recordType == PADDING_TYPE) {
             return false;

@@ -273,6 +273,8 @@ public final class SharedQueue implements AutoCloseable {
             position = claim(type, length);
         } catch (InternalError e) {
             throw truncated("claim", e);
+        } catch (IllegalStateException e) {
+            throw closedOr(e);
         }
         if (position < 0) {
             return false;
@@ -358,6 +360,8 @@ public final class SharedQueue implements AutoCloseable {
             return true;
         } catch (InternalError e) {
             throw truncated("offer", e);
+        } catch (IllegalStateException e) {
+            throw closedOr(e);
         }
     }
 
@@ -402,6 +406,8 @@ public final class SharedQueue implements AutoCloseable {
             commitRecord(position, type, length);
         } catch (InternalError e) {
             throw truncated("commit", e);
+        } catch (IllegalStateException e) {
+            throw closedOr(e);
         }
     }
 
@@ -428,6 +434,8 @@ public final class SharedQueue implements AutoCloseable {
             abortRecord(position, length);
         } catch (InternalError e) {
             throw truncated("abort", e);
+        } catch (IllegalStateException e) {
+            throw closedOr(e);
         }
     }
 
@@ -609,6 +617,8 @@ public final class SharedQueue implements AutoCloseable {
             return pollHead(handler, limit, false);
         } catch (InternalError e) {
             throw truncated("poll", e);
+        } catch (IllegalStateException e) {
+            throw closedOr(e);
         }
     }
 
@@ -634,6 +644,8 @@ public final class SharedQueue implements AutoCloseable {
             return receiveUntil(handler, limit, wait, deadline);
         } catch (InternalError e) {
             throw truncated("receive", e);
+        } catch (IllegalStateException e) {
+            throw closedOr(e);
         }
     }
 
@@ -1241,6 +1253,8 @@ public final class SharedQueue implements AutoCloseable {
             return readCounters();
         } catch (InternalError e) {
             throw truncated("counters", e);
+        } catch (IllegalStateException e) {
+            throw closedOr(e);
         }
     }
 
@@ -1276,6 +1290,11 @@ public final class SharedQueue implements AutoCloseable {
     }
 
     /** {@return the jshm exception for a memory fault during {@code what}} (rethrows other errors) */
+    /** {@return a clearer exception than the memory's "Already closed" if this handle is closed, else {@code e}} */
+    private IllegalStateException closedOr(IllegalStateException e) {
+        return shm.isOpen() ? e : new IllegalStateException("queue '" + name + "' is closed", e);
+    }
+
     private io.jshm.JshmException truncated(String what, InternalError e) {
         return Faults.truncated(name, name, region.byteSize(), "queue '" + name + "': " + what, e);
     }

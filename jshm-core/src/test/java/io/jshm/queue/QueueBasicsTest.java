@@ -500,9 +500,12 @@ class QueueBasicsTest {
     void aClosedQueueRefusesUse() {
         SharedQueue queue = SharedQueue.create(names.next(), CAPACITY, QueueType.SPSC);
         queue.close();
-        assertThatThrownBy(() -> queue.offer(1, bytes(8, 1))).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> queue.poll()).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(queue::counters).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> queue.offer(1, bytes(8, 1))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("queue '" + queue.name() + "' is closed");
+        assertThatThrownBy(() -> queue.poll()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is closed");
+        assertThatThrownBy(queue::counters).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is closed");
     }
 
     // ------------------------------------------------------------------ counters

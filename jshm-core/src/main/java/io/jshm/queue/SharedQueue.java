@@ -312,7 +312,7 @@ public final class SharedQueue implements AutoCloseable {
         int recordLength = HEADER + (int) length;
         int aligned = RecordLayout.aligned(recordLength);
         long position = switch (this.type) {
-            case SPSC -> reserveSpsc(aligned);
+            case SPSC -> reserveSpsc(ring, aligned);
             case MPSC -> reserveMpsc(aligned);
             case BROADCAST -> reserveBroadcast(aligned);
         };
@@ -351,6 +351,9 @@ public final class SharedQueue implements AutoCloseable {
     public boolean offer(int type, MemorySegment message) {
         long length = message.byteSize();
         try {
+            if (this.type == QueueType.SPSC && producer) {
+                return offerSpsc(type, message, length);
+            }
             long position = claim(type, length, this.type != QueueType.SPSC);
             if (position < 0) {
                 return false;
@@ -363,6 +366,37 @@ public final class SharedQueue implements AutoCloseable {
         } catch (IllegalStateException e) {
             throw closedOr(e);
         }
+    }
+
+    /**
+     * The copying offer of a queue's SPSC producer: claim, copy and commit in one method, which
+     * the JIT compiles as one, with the segments in locals (it reloads fields and checks the
+     * segments' class again after every ordered access otherwise). No claim mark: the tail moves
+     * on commit, so a producer that dies in the copy leaves nothing behind.
+     */
+    private boolean offerSpsc(int type, MemorySegment message, long length) {
+        if (type < 0 || length > maxPayload) {
+            throw badMessage(type, length);
+        }
+        MemorySegment ring = this.ring;
+        MemorySegment region = this.region;
+        int recordLength = HEADER + (int) length;
+        long position = reserveSpsc(ring, RecordLayout.aligned(recordLength));
+        if (position < 0) {
+            return false;
+        }
+        long index = position & mask;
+        MemorySegment.copy(message, 0, ring, index + HEADER, length);
+        // commit: type and length in one store; pairs with getAcquire in pollSpsc
+        LONG.setRelease(ring, index + LENGTH_OFFSET, header(recordLength, type));
+        LONG.setOpaque(region, RECORDS_IN, ++recordsInCache); // the only writer: no load
+        long tail = tailCache;
+        LONG.setRelease(region, TAIL, tail); // after the commit (see reserveSpsc)
+        tailPublished = tail;
+        if ((int) INT.getOpaque(region, CONSUMERS_PARK) != 0) {
+            wakeSleepers(CONSUMERS_PARK, false);
+        }
+        return true;
     }
 
     /**
@@ -465,7 +499,7 @@ public final class SharedQueue implements AutoCloseable {
      * reservation needs 8 bytes more room than the record. The SPSC tail moves on commit, or on
      * the mark of a zero-copy claim, never before the record's header says what it is.
      */
-    private long reserveSpsc(int aligned) {
+    private long reserveSpsc(MemorySegment ring, int aligned) {
         long tail = tailCache; // the only writer
         long index = tail & mask;
         long padding = padding(index, aligned);

@@ -739,12 +739,7 @@ public final class SharedQueue implements AutoCloseable {
                         LONG.setOpaque(region, RECORDS_OUT, ++recordsOutCache); // the only writer: no load
                     }
                 } else {
-                    // Nothing committed at the head: look further only now and then (see
-                    // STUCK_CHECK_EVERY); receive() does it before every sleep.
-                    if (!checkStuckNow && (++emptyPolls & STUCK_CHECK_EVERY) != 0) {
-                        break;
-                    }
-                    aligned = stuckRecord(head, index, length, recordType);
+                    aligned = notCommitted(head, index, length, recordType, checkStuckNow);
                     if (aligned == 0) {
                         break;
                     }
@@ -790,7 +785,7 @@ public final class SharedQueue implements AutoCloseable {
                     marked = head;
                 }
                 if (head - start >= batchBytes) {
-                    release(head); // hand room back every quarter ring
+                    release(region, head); // hand room back every quarter ring
                     start = head;
                 }
                 long index = head & mask;
@@ -808,11 +803,7 @@ public final class SharedQueue implements AutoCloseable {
                 } else if (length == 0) {
                     break; // nothing published here yet: the producer zeroed this header before
                 } else {
-                    // Claimed, not committed: look further only now and then (see STUCK_CHECK_EVERY).
-                    if (!checkStuckNow && (++emptyPolls & STUCK_CHECK_EVERY) != 0) {
-                        break;
-                    }
-                    aligned = stuckRecord(head, index, length, recordType);
+                    aligned = notCommitted(head, index, length, recordType, checkStuckNow); // claimed
                     if (aligned == 0) {
                         break;
                     }
@@ -821,7 +812,7 @@ public final class SharedQueue implements AutoCloseable {
             }
         } finally {
             if (head != start) {
-                release(head);
+                release(region, head);
             }
         }
         return count;
@@ -831,11 +822,13 @@ public final class SharedQueue implements AutoCloseable {
      * SPSC: hands the room up to {@code head} back to the producer (nothing to zero: see
      * {@link #reserveSpsc}), with records out up to there.
      */
-    private void release(long head) {
+    private void release(MemorySegment region, long head) {
         LONG.setOpaque(region, RECORDS_OUT, recordsOutCache); // at worst a redelivered message counts twice
-        LONG.setRelease(region, HEAD, head); // pairs with getAcquire in reserve
+        LONG.setRelease(region, HEAD, head); // pairs with getAcquire in reserveSpsc
         releasedTo = head;
-        wakeSleepers(PRODUCERS_PARK, true);
+        if ((int) INT.getOpaque(region, PRODUCERS_PARK) != 0) { // small enough for the JIT to inline into a poll
+            wakeSleepers(PRODUCERS_PARK, true);
+        }
     }
 
     /**
@@ -911,6 +904,18 @@ public final class SharedQueue implements AutoCloseable {
         zero(head, end);
         LONG.setRelease(region, HEAD, end); // pairs with getAcquire in reserve
         return end;
+    }
+
+    /**
+     * The record at the head is not committed. Looks further only now and then (see
+     * {@link #STUCK_CHECK_EVERY}), or at once if {@code now} (receive() asks before every sleep).
+     * {@return bytes to skip, or 0 to stop here}
+     */
+    private long notCommitted(long head, long index, int length, int claimant, boolean now) {
+        if (!now && (++emptyPolls & STUCK_CHECK_EVERY) != 0) {
+            return 0;
+        }
+        return stuckRecord(head, index, length, claimant);
     }
 
     /**

@@ -11,6 +11,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
@@ -19,7 +20,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.infra.Blackhole;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -34,8 +34,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * One thread offers a message and polls it back: the single-thread cost of the hot paths, jshm's
  * SPSC queue (copying {@code offer}, and zero-copy claim/commit) beside Agrona's
- * {@code OneToOneRingBuffer} over a mapped file in {@code /dev/shm}, in the same run. Run with
- * {@code -prof gc}: neither allocates.
+ * {@code OneToOneRingBuffer} over a mapped file in {@code /dev/shm}, in the same run: one message
+ * at a time, and {@value #BATCH} offers followed by one poll of them (the cost per message of
+ * each side when a consumer finds a batch waiting). Both copy from the same native buffer. Run
+ * with {@code -prof gc}: neither allocates.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,6 +46,9 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 1)
 @Fork(1) // JVM options come from Main (Jvm.options())
 public class QueueBenchmark {
+
+    /** Messages per invocation of the batch benchmarks; a 64 KiB ring holds them at 64 B. */
+    static final int BATCH = 256;
 
     @Param({"64"})
     int size;
@@ -71,7 +76,7 @@ public class QueueBenchmark {
             agrona = new OneToOneRingBuffer(new UnsafeBuffer(channel.map(FileChannel.MapMode.READ_WRITE, 0,
                     (1 << 16) + RingBufferDescriptor.TRAILER_LENGTH)));
         }
-        agronaMessage = new UnsafeBuffer(new byte[size]);
+        agronaMessage = new UnsafeBuffer(message.address(), size);
     }
 
     @TearDown
@@ -98,9 +103,29 @@ public class QueueBenchmark {
     }
 
     @Benchmark
-    public long agronaWriteRead(Blackhole bh) {
+    public long agronaWriteRead() {
         agrona.write(1, agronaMessage, 0, size);
         agrona.read(agronaHandler, 1);
+        return sink;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long jshmOfferBatchPoll() {
+        for (int i = 0; i < BATCH; i++) {
+            queue.offer(1, message);
+        }
+        queue.poll(handler, BATCH);
+        return sink;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long agronaWriteBatchRead() {
+        for (int i = 0; i < BATCH; i++) {
+            agrona.write(1, agronaMessage, 0, size);
+        }
+        agrona.read(agronaHandler, BATCH);
         return sink;
     }
 }

@@ -336,7 +336,7 @@ public final class SharedQueue implements AutoCloseable {
             // claimed: length and pid in one store; pairs with getAcquire in pollHead
             LONG.setRelease(ring, index + LENGTH_OFFSET, header(-recordLength, (int) Liveness.MY_PID));
             if (this.type == QueueType.SPSC) {
-                publishTail(); // an SPSC tail covers only marked or committed records (a successor resumes there)
+                publishTail(region); // an SPSC tail covers only marked or committed records (a successor resumes there)
             }
         }
         return position;
@@ -399,9 +399,7 @@ public final class SharedQueue implements AutoCloseable {
         // commit: type and length in one store; pairs with getAcquire in pollSpsc
         LONG.setRelease(ring, index + LENGTH_OFFSET, header(recordLength, type));
         region.set(ValueLayout.JAVA_LONG, RECORDS_IN, ++recordsInCache); // plain: see COUNTER_STORES
-        long tail = tailCache;
-        LONG.setRelease(region, TAIL, tail); // after the commit (see reserveSpsc)
-        tailPublished = tail;
+        publishTail(region); // after the commit (see reserveSpsc)
         if ((int) INT.getOpaque(region, CONSUMERS_PARK) != 0) {
             wakeSleepers(CONSUMERS_PARK, false);
         }
@@ -466,7 +464,7 @@ public final class SharedQueue implements AutoCloseable {
                 LONG.getAndAdd(region, RECORDS_IN, 1L);
             } else {
                 LONG.setOpaque(region, RECORDS_IN, ++recordsInCache); // the only writer: no load
-                publishTail(); // after the commit (see reserve)
+                publishTail(region); // after the commit (see reserveSpsc)
             }
         }
         wakeSleepers(CONSUMERS_PARK, this.type == QueueType.BROADCAST);
@@ -594,7 +592,7 @@ public final class SharedQueue implements AutoCloseable {
      * (a zero-copy claim stored it with its mark, and its commit need not again). Pairs with
      * getAcquire in takeRole and the counters.
      */
-    private void publishTail() {
+    private void publishTail(MemorySegment region) {
         if (tailPublished != tailCache) {
             LONG.setRelease(region, TAIL, tailCache);
             tailPublished = tailCache;
@@ -834,7 +832,7 @@ public final class SharedQueue implements AutoCloseable {
     private void release(MemorySegment region, long head) {
         // plain (see COUNTER_STORES); at worst a redelivered message counts twice
         region.set(ValueLayout.JAVA_LONG, RECORDS_OUT, recordsOutCache);
-        LONG.setRelease(region, HEAD, head); // pairs with getAcquire in reserveSpsc
+        LONG.setRelease(region, HEAD, head); // pairs with getAcquire in stillFull
         releasedTo = head;
         if ((int) INT.getOpaque(region, PRODUCERS_PARK) != 0) { // small enough for the JIT to inline into a poll
             wakeSleepers(PRODUCERS_PARK, true);
@@ -885,7 +883,7 @@ public final class SharedQueue implements AutoCloseable {
         LONG.setOpaque(region, RELEASE_END, end); // a successor finishes the release if we die in it
         VarHandle.storeStoreFence();
         zero(start, end);
-        LONG.setRelease(region, HEAD, end); // the zeroes before the head; pairs with getAcquire in reserve
+        LONG.setRelease(region, HEAD, end); // the zeroes before the head; pairs with getAcquire in stillFull
         releasedTo = end;
         wakeSleepers(PRODUCERS_PARK, true);
     }
@@ -912,7 +910,7 @@ public final class SharedQueue implements AutoCloseable {
                     + "; the consumer stops here");
         }
         zero(head, end);
-        LONG.setRelease(region, HEAD, end); // pairs with getAcquire in reserve
+        LONG.setRelease(region, HEAD, end); // pairs with getAcquire in stillFull
         return end;
     }
 

@@ -957,7 +957,7 @@ public final class SharedQueue implements AutoCloseable {
                 return 0; // its producer lives: slow, not dead
             }
             skip = RecordLayout.aligned(-length);
-            checkRecord(head, -length, 0, skip);
+            checkRecord(head, index, -length, 0, skip);
         } else {
             // Claimed by a producer that died before marking it: the gap runs to the next marked record.
             long tail = (long) LONG.getAcquire(region, TAIL);
@@ -986,7 +986,7 @@ public final class SharedQueue implements AutoCloseable {
      */
     private boolean deliver(MessageHandler handler, MemorySegment ring, long position, long index, int length,
                             int recordType, long aligned) {
-        checkRecord(position, length, recordType, aligned);
+        checkRecord(position, index, length, recordType, aligned);
         if (recordType == PADDING_TYPE) {
             return false;
         }
@@ -994,15 +994,25 @@ public final class SharedQueue implements AutoCloseable {
         return true;
     }
 
-    private void checkRecord(long position, int length, int recordType, long aligned) {
-        long index = position & mask;
-        boolean padding = recordType == PADDING_TYPE;
-        if (length < HEADER && !(padding && length >= RecordLayout.ALIGNMENT) || aligned > capacity - index
-                || (!padding && (recordType < 0 || length - HEADER > maxPayload))) {
-            throw corrupt(name, "impossible record at position " + position + ": length " + length + ", type "
-                    + recordType + " (ring of " + capacity + " bytes, largest message " + maxPayload
-                    + "); the consumer stops here");
+    /**
+     * Checks a record's header against what a producer can write: a message of 0 to
+     * {@code maxPayload} bytes, or padding of at least 8, ending within the ring.
+     *
+     * @throws CorruptRegionException if it is not so
+     */
+    private void checkRecord(long position, long index, int length, int recordType, long aligned) {
+        // one unsigned comparison for both bounds of a message's length
+        boolean bad = recordType >= 0 ? Integer.compareUnsigned(length - HEADER, maxPayload) > 0
+                : recordType != PADDING_TYPE || length < RecordLayout.ALIGNMENT;
+        if (bad || aligned > capacity - index) {
+            throw badRecord(position, length, recordType); // out of line: the check inlines into the polls
         }
+    }
+
+    private CorruptRegionException badRecord(long position, int length, int recordType) {
+        return corrupt(name, "impossible record at position " + position + ": length " + length + ", type "
+                + recordType + " (ring of " + capacity + " bytes, largest message " + maxPayload
+                + "); the consumer stops here");
     }
 
     /**

@@ -25,6 +25,9 @@ final class Report {
     }
 
     private static String header(Table t) {
+        if (t.better().isEmpty()) {
+            return t.title(); // a table of ratios: it says itself which way is better
+        }
         boolean noAgrona = t.rows().stream().allMatch(r -> r.vsAgrona() == null);
         return t.title() + (t.unit().isEmpty() ? "" : ", " + t.unit()) + " (" + t.better() + " is better"
                 + (noAgrona ? "; Agrona has no counterpart, so ratios to C only" : "") + ")";

@@ -28,6 +28,12 @@ final class Results {
     final Map<Transport, Histogram> interleaved = new EnumMap<>(Transport.class);
     /** The interleaved part's streams, as {@link #streams}. */
     final Map<Transport, Map<Integer, long[]>> interleavedStreams = new EnumMap<>(Transport.class);
+    /**
+     * The interleaved part's ratios of jshm SPSC to Agrona OneToOne, one per recorded round (fresh
+     * processes and rings each): {@link #RATIO_RTT}, then one per message size (throughput).
+     */
+    final Map<String, List<Double>> interleavedRounds = new LinkedHashMap<>();
+    static final String RATIO_RTT = "round trip p50";
     /** transport, then message size: {messages, nanoseconds}. */
     final Map<Transport, Map<Integer, long[]>> streams = new EnumMap<>(Transport.class);
     /** implementation, then region size: create-to-unlink samples. */
@@ -57,10 +63,33 @@ final class Results {
     void addInterleaved(Pair.Outcome outcome) {
         int rtt = 0;
         int stream = 0;
+        double[] p50 = new double[2];
+        Map<Integer, double[]> rates = new LinkedHashMap<>();
         for (ResultFile.Entry e : outcome.entries()) {
-            Transport t = Child.INTERLEAVED[(e.tag() == ResultFile.RTT ? rtt++ : stream++) % 2];
-            add(e, t, interleaved, interleavedStreams);
+            int k = (e.tag() == ResultFile.RTT ? rtt++ : stream++) % 2;
+            add(e, Child.INTERLEAVED[k], interleaved, interleavedStreams);
+            long[] v = e.values();
+            if (e.tag() == ResultFile.RTT && v.length > 0) {
+                long[] sorted = v.clone();
+                java.util.Arrays.sort(sorted);
+                p50[k] = sorted[(sorted.length - 1) / 2];
+            } else if (e.tag() == ResultFile.STREAM && v[2] > 0) {
+                rates.computeIfAbsent((int) v[0], size -> new double[2])[k] = (double) v[1] / v[2];
+            }
         }
+        if (p50[0] > 0 && p50[1] > 0) {
+            interleavedRounds.computeIfAbsent(RATIO_RTT, key -> new ArrayList<>()).add(p50[0] / p50[1]);
+        }
+        rates.forEach((size, r) -> {
+            if (r[0] > 0 && r[1] > 0) {
+                interleavedRounds.computeIfAbsent(throughputRatio(size), key -> new ArrayList<>()).add(r[0] / r[1]);
+            }
+        });
+    }
+
+    /** {@return the key of {@link #interleavedRounds} for the throughput of {@code size}-byte messages} */
+    static String throughputRatio(long size) {
+        return Tables.sizeLabel(size) + " throughput";
     }
 
     /** Adds a round-trip record's samples, or a stream record's messages and nanoseconds, for {@code t}. */

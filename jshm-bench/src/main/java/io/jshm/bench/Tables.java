@@ -28,6 +28,9 @@ final class Tables {
         if (!r.interleavedStreams.isEmpty()) {
             tables.add(interleavedThroughput(r));
         }
+        if (!r.interleavedRounds.isEmpty()) {
+            tables.add(interleavedRounds(r));
+        }
         if (!r.lifecycle.isEmpty()) {
             tables.add(lifecycle(r));
         }
@@ -84,6 +87,26 @@ final class Tables {
         return new Table("throughput_interleaved", "One-way throughput, jshm SPSC and Agrona OneToOne interleaved in"
                 + " the same two processes (" + Pair.INTERLEAVED_SEGMENTS + " streams of each per size, alternating)",
                 "", "higher", List.of("M msg/s", "GB/s"), throughputRows(r, r.interleavedStreams));
+    }
+
+    /**
+     * The interleaved part round by round: per measure, the median, least and greatest of the
+     * rounds' ratios of jshm SPSC to Agrona OneToOne. Each round starts fresh processes and maps
+     * fresh rings, and on a shared VM that alone moves a ratio (see docs/benchmarks.md), so the
+     * median over rounds is the steadier figure; the pooled tables above weigh a round by its
+     * length instead.
+     */
+    static Table interleavedRounds(Results r) {
+        List<Table.Row> rows = new ArrayList<>();
+        r.interleavedRounds.forEach((what, ratios) -> {
+            double[] sorted = ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            int n = sorted.length;
+            double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+            rows.add(new Table.Row(what, n, new double[] {median, sorted[0], sorted[n - 1]}, null, null));
+        });
+        return new Table("interleaved_rounds", "jshm SPSC ÷ Agrona OneToOne in each round of the interleaved part"
+                + " (fresh processes and rings each round; round trip: lower is better, throughput: higher)", "", "",
+                List.of("median", "least", "greatest"), rows);
     }
 
     /** Rows per size and transport: messages/s and GB/s of the summed streams, with ratios to the C floor and Agrona there. */

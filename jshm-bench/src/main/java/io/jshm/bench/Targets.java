@@ -55,6 +55,14 @@ final class Targets {
         }
         out.add(new Target("jshm SPSC round trip p50 ÷ Agrona OneToOne, interleaved",
                 ratio(byId.get("round_trip_interleaved"), spsc, Transport.AGRONA_ONE_TO_ONE.label(), 0), 1.1, true));
+        // the same three, as the median of the rounds' own ratios (see Tables.interleavedRounds)
+        Table rounds = byId.get("interleaved_rounds");
+        for (String size : List.of("64 B", "4 KiB")) {
+            out.add(new Target("jshm SPSC " + size + " throughput ÷ Agrona OneToOne, median of rounds",
+                    value(rounds, size + " throughput"), 1.0, false));
+        }
+        out.add(new Target("jshm SPSC round trip p50 ÷ Agrona OneToOne, median of rounds",
+                value(rounds, Results.RATIO_RTT), 1.1, true));
         out.add(new Target("bulk copy 1 MiB from native ÷ C memcpy (median)",
                 ratio(copy, Results.COPY_NATIVE + ", 1 MiB", Results.COPY_C + ", 1 MiB", 0), 0.8, false));
         out.add(new Target("bulk copy 1 MiB from heap ÷ C memcpy (median)",
@@ -67,6 +75,11 @@ final class Targets {
                     ratio(life, Results.LIFE_JSHM + ", " + label, Results.LIFE_C + ", " + label, 0), 1.5, true));
         }
         return out;
+    }
+
+    /** {@return the first figure of row {@code name}, NaN if it is absent} */
+    private static double value(Table table, String name) {
+        return table == null || table.row(name) == null ? Double.NaN : table.row(name).values()[0];
     }
 
     /** {@return column {@code column} of row {@code a} divided by that of row {@code b}, NaN if either is absent} */

@@ -77,7 +77,7 @@ class BenchRunTest {
                 assert d["plan"]["rounds"] == 2 and d["plan"]["first_round_discarded"] is True
                 tables = {t["id"]: t for t in d["tables"]}
                 assert set(tables) == {"round_trip", "round_trip_interleaved", "throughput", "throughput_interleaved",
-                        "lifecycle", "copy"}, set(tables)
+                        "interleaved_rounds", "lifecycle", "copy"}, set(tables)
                 for t in tables.values():
                     for k in ("title", "unit", "better", "columns", "rows"):
                         assert k in t, k
@@ -97,6 +97,12 @@ class BenchRunTest {
                 assert set(streams) == {t + ", " + s for t in ("jshm SPSC", "Agrona OneToOne")
                                         for s in ("64 B", "4 KiB")}, set(streams)
                 assert streams["Agrona OneToOne, 4 KiB"]["vs_agrona"] == [1, 1], streams["Agrona OneToOne, 4 KiB"]
+                rounds = {r["name"]: r for r in tables["interleaved_rounds"]["rows"]}
+                assert set(rounds) == {"round trip p50", "64 B throughput", "4 KiB throughput"}, set(rounds)
+                for r in rounds.values():  # one recorded round: its ratio is the median, least and greatest
+                    assert r["samples"] == 1 and r["values"][0] > 0 and len(set(r["values"])) == 1, r
+                # the pooled 64 B ratio of a single round is that round's ratio
+                assert abs(rounds["64 B throughput"]["values"][0] - streams["jshm SPSC, 64 B"]["vs_agrona"][0]) < 1e-9
                 for t in d["targets"]:
                     assert t["verdict"] in ("met", "missed", "not measured"), t
                     assert (t["measured"] is None) == (t["verdict"] == "not measured"), t
@@ -104,7 +110,7 @@ class BenchRunTest {
                 """);
         ExternalProcess.Result r = ExternalProcess.run(Duration.ofSeconds(30), List.of("python3", check.toString(),
                 json.toString()));
-        assertThat(r.output()).contains("json ok 6 12");
+        assertThat(r.output()).contains("json ok 7 15");
         assertThat(r.code()).isZero();
     }
 

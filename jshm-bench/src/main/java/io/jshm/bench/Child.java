@@ -116,11 +116,13 @@ final class Child {
      *       each recorded (past three times that long, a tenth will do). A phase changes only at
      *       the start of a pair of blocks, so both get as many blocks.</li>
      *   <li>Streams, per size: one untimed stream of {@code STREAM_WARM_MS} on each, then
-     *       {@code SEGMENTS} timed streams of {@code STREAM_MS / SEGMENTS} on each, alternating.</li>
+     *       {@code SEGMENTS} timed streams of {@code STREAM_MS / SEGMENTS} on each, alternating.
+     *       Short streams make adjacent pairs meet the same machine, as the blocks of round trips
+     *       do.</li>
      * </ul>
      * Writes one {@link ResultFile#RTT} record per transport, then per size one
      * {@link ResultFile#STREAM} record per transport (the segments summed), in {@link #INTERLEAVED}
-     * order.
+     * order, and one {@link ResultFile#PAIRS} record (each segment).
      */
     private static void interleavedDriver(String[] args) throws Exception {
         String prefix = args[1];
@@ -176,6 +178,8 @@ final class Child {
             long segmentMillis = Math.max(1, Long.parseLong(stream[1]) / segments);
             for (int size : sizes) {
                 long[][] sums = {{size, 0, 0}, {size, 0, 0}};
+                long[] each = new long[1 + 4 * segments];
+                each[0] = size;
                 for (Child c : ends) {
                     c.stream(size, streamWarm, 1); // untimed: the JIT's turn
                 }
@@ -183,9 +187,12 @@ final class Child {
                     long[] r = ends[segment & 1].stream(size, 0, segmentMillis);
                     sums[segment & 1][1] += r[1];
                     sums[segment & 1][2] += r[2];
+                    each[1 + 2 * segment] = r[1];
+                    each[2 + 2 * segment] = r[2];
                 }
                 results.add(ResultFile.STREAM, sums[0]);
                 results.add(ResultFile.STREAM, sums[1]);
+                results.add(ResultFile.PAIRS, each);
             }
         }
         results.write(Path.of(args[7]));

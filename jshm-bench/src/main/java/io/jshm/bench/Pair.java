@@ -119,8 +119,19 @@ final class Pair {
 
     /** Round trips in blocks of this many, alternating between the transports of {@link Child#INTERLEAVED}. */
     static final int INTERLEAVED_BLOCK = 1000;
-    /** Timed streams per size and transport in the interleaved part, alternating. */
-    static final int INTERLEAVED_SEGMENTS = 5;
+    /**
+     * The length of one timed stream in the interleaved part: short, so that the two of a pair
+     * meet the same machine (on a shared VM a stream's rate moves by several times within a
+     * second), long enough for a 1 MiB stream to send a few hundred messages.
+     */
+    static final long INTERLEAVED_SEGMENT_MILLIS = 20;
+    /** The interleaved part times each transport this many times longer than a transport's own part. */
+    static final int INTERLEAVED_STREAM_FACTOR = 4;
+
+    /** {@return how many timed streams per size and transport the interleaved part runs, alternating} */
+    static int interleavedSegments(Plan plan) {
+        return (int) Math.max(5, INTERLEAVED_STREAM_FACTOR * plan.streamMillis() / INTERLEAVED_SEGMENT_MILLIS);
+    }
 
     /**
      * The interleaved part: jshm SPSC queues and Agrona OneToOne rings side by side (the same names:
@@ -143,14 +154,15 @@ final class Pair {
                 files.add(agronaFile(prefix + direction, ring));
             }
             String block = Integer.toString(INTERLEAVED_BLOCK);
-            String segments = Integer.toString(INTERLEAVED_SEGMENTS);
+            int segmentCount = interleavedSegments(plan);
+            String segments = Integer.toString(segmentCount);
             String[] sizeArgs = sizes.stream().map(String::valueOf).toArray(String[]::new);
             List<String> b = Processes.javaChild(join(new String[] {"ib", prefix, block, segments}, sizeArgs));
             List<String> a = Processes.javaChild(join(new String[] {"ia", prefix,
                     plan.warmMillis() + ":" + plan.warmCount(), plan.latencyMillis() + ":" + plan.minSamples(), block,
-                    plan.warmMillis() + ":" + plan.streamMillis(), segments, out.toString()}, sizeArgs));
+                    plan.warmMillis() + ":" + segmentCount * INTERLEAVED_SEGMENT_MILLIS, segments, out.toString()}, sizeArgs));
             long timeout = 120 + 2 * (plan.warmMillis() + 3 * plan.latencyMillis()
-                    + sizes.size() * (plan.warmMillis() + plan.streamMillis())) / 1000 * 3;
+                    + sizes.size() * (plan.warmMillis() + segmentCount * INTERLEAVED_SEGMENT_MILLIS)) / 1000 * 3;
             String said = runTwo("interleaved", a, b, dir, timeout);
             Outcome outcome = new Outcome(ResultFile.read(out), received(said));
             List<ResultFile.Entry> rtt = outcome.entries().stream().filter(e -> e.tag() == ResultFile.RTT).toList();

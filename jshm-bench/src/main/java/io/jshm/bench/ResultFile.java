@@ -23,6 +23,8 @@ import java.util.List;
  *   <tr><td>2 {@link #STREAM}</td><td>message size, messages, ns from first send to the receiver's acknowledgement of the last</td></tr>
  *   <tr><td>3 {@link #LIFECYCLE}</td><td>region size, then one sample per create-to-unlink, ns</td></tr>
  *   <tr><td>4 {@link #COPY}</td><td>size, source (0 native, 1 heap), then ns per sample of {@code RegionCosts.copiesPerSample(size)} copies</td></tr>
+ *   <tr><td>5 {@link #PAIRS}</td><td>message size, then per timed stream of the interleaved part, in the order run
+ *       (the transports alternating, the first first): messages, ns</td></tr>
  * </table>
  */
 final class ResultFile {
@@ -30,6 +32,7 @@ final class ResultFile {
     static final long STREAM = 2;
     static final long LIFECYCLE = 3;
     static final long COPY = 4;
+    static final long PAIRS = 5;
 
     /** One record: its tag and values. */
     record Entry(long tag, long[] values) {

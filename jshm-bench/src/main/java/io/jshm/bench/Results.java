@@ -29,8 +29,9 @@ final class Results {
     /** The interleaved part's streams, as {@link #streams}. */
     final Map<Transport, Map<Integer, long[]>> interleavedStreams = new EnumMap<>(Transport.class);
     /**
-     * The interleaved part's ratios of jshm SPSC to Agrona OneToOne, one per recorded round (fresh
-     * processes and rings each): {@link #RATIO_RTT}, then one per message size (throughput).
+     * The interleaved part's ratios of jshm SPSC to Agrona OneToOne: {@link #RATIO_RTT}, one per
+     * recorded round (fresh processes and rings each); then per message size (throughput), one
+     * per pair of adjacent timed streams.
      */
     final Map<String, List<Double>> interleavedRounds = new LinkedHashMap<>();
     static final String RATIO_RTT = "round trip p50";
@@ -64,27 +65,36 @@ final class Results {
         int rtt = 0;
         int stream = 0;
         double[] p50 = new double[2];
-        Map<Integer, double[]> rates = new LinkedHashMap<>();
+        List<ResultFile.Entry> pairs = new ArrayList<>();
         for (ResultFile.Entry e : outcome.entries()) {
+            long[] v = e.values();
+            if (e.tag() == ResultFile.PAIRS) {
+                pairs.add(e);
+                continue;
+            }
             int k = (e.tag() == ResultFile.RTT ? rtt++ : stream++) % 2;
             add(e, Child.INTERLEAVED[k], interleaved, interleavedStreams);
-            long[] v = e.values();
             if (e.tag() == ResultFile.RTT && v.length > 0) {
                 long[] sorted = v.clone();
                 java.util.Arrays.sort(sorted);
                 p50[k] = sorted[(sorted.length - 1) / 2];
-            } else if (e.tag() == ResultFile.STREAM && v[2] > 0) {
-                rates.computeIfAbsent((int) v[0], size -> new double[2])[k] = (double) v[1] / v[2];
             }
         }
         if (p50[0] > 0 && p50[1] > 0) {
             interleavedRounds.computeIfAbsent(RATIO_RTT, key -> new ArrayList<>()).add(p50[0] / p50[1]);
         }
-        rates.forEach((size, r) -> {
-            if (r[0] > 0 && r[1] > 0) {
-                interleavedRounds.computeIfAbsent(throughputRatio(size), key -> new ArrayList<>()).add(r[0] / r[1]);
+        for (ResultFile.Entry e : pairs) {
+            long[] v = e.values();
+            {
+                // messages and ns per stream, the transports alternating: a pair is (2i, 2i + 1)
+                List<Double> ratios = interleavedRounds.computeIfAbsent(throughputRatio(v[0]), key -> new ArrayList<>());
+                for (int i = 1; i + 3 < v.length; i += 4) {
+                    if (v[i + 1] > 0 && v[i + 3] > 0 && v[i + 2] > 0) {
+                        ratios.add(((double) v[i] / v[i + 1]) / ((double) v[i + 2] / v[i + 3]));
+                    }
+                }
             }
-        });
+        }
     }
 
     /** {@return the key of {@link #interleavedRounds} for the throughput of {@code size}-byte messages} */

@@ -85,16 +85,18 @@ final class Tables {
 
     static Table interleavedThroughput(Results r) {
         return new Table("throughput_interleaved", "One-way throughput, jshm SPSC and Agrona OneToOne interleaved in"
-                + " the same two processes (" + Pair.INTERLEAVED_SEGMENTS + " streams of each per size, alternating)",
+                + " the same two processes (" + Pair.interleavedSegments(r.plan) + " streams of "
+                + Pair.INTERLEAVED_SEGMENT_MILLIS + " ms of each per size and round, alternating)",
                 "", "higher", List.of("M msg/s", "GB/s"), throughputRows(r, r.interleavedStreams));
     }
 
     /**
-     * The interleaved part round by round: per measure, the median, least and greatest of the
-     * rounds' ratios of jshm SPSC to Agrona OneToOne. Each round starts fresh processes and maps
-     * fresh rings, and on a shared VM that alone moves a ratio (see docs/benchmarks.md), so the
-     * median over rounds is the steadier figure; the pooled tables above weigh a round by its
-     * length instead.
+     * The interleaved part as paired comparisons: the ratio of jshm SPSC to Agrona OneToOne in each
+     * round (round trip p50) and in each pair of adjacent streams (throughput), with the median,
+     * 10th and 90th percentile (nearest rank) over all of them. On a shared VM a stream's rate
+     * moves by several times within a second and between fresh processes (see
+     * docs/benchmarks.md), so the median of paired ratios is the steadier figure; the pooled
+     * tables above weigh each stream by its length instead.
      */
     static Table interleavedRounds(Results r) {
         List<Table.Row> rows = new ArrayList<>();
@@ -102,11 +104,17 @@ final class Tables {
             double[] sorted = ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             int n = sorted.length;
             double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-            rows.add(new Table.Row(what, n, new double[] {median, sorted[0], sorted[n - 1]}, null, null));
+            rows.add(new Table.Row(what, n, new double[] {median, rank(sorted, 0.1), rank(sorted, 0.9)}, null, null));
         });
-        return new Table("interleaved_rounds", "jshm SPSC ÷ Agrona OneToOne in each round of the interleaved part"
-                + " (fresh processes and rings each round; round trip: lower is better, throughput: higher)", "", "",
-                List.of("median", "least", "greatest"), rows);
+        return new Table("interleaved_rounds", "jshm SPSC ÷ Agrona OneToOne, paired: per round (round trip p50) and"
+                + " per pair of adjacent streams (throughput); round trip: lower is better, throughput: higher", "", "",
+                List.of("median", "p10", "p90"), rows);
+    }
+
+    /** {@return the {@code q} quantile of {@code sorted} by nearest rank} */
+    private static double rank(double[] sorted, double q) {
+        int i = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 
     /** Rows per size and transport: messages/s and GB/s of the summed streams, with ratios to the C floor and Agrona there. */

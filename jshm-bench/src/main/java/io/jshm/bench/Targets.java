@@ -55,10 +55,10 @@ final class Targets {
         }
         out.add(new Target("jshm SPSC round trip p50 ÷ Agrona OneToOne, interleaved",
                 ratio(byId.get("round_trip_interleaved"), spsc, Transport.AGRONA_ONE_TO_ONE.label(), 0), 1.1, true));
-        // the same three, as the median of the rounds' own ratios (see Tables.interleavedRounds)
+        // the same three as medians of paired ratios (see Tables.interleavedRounds)
         Table rounds = byId.get("interleaved_rounds");
         for (String size : List.of("64 B", "4 KiB")) {
-            out.add(new Target("jshm SPSC " + size + " throughput ÷ Agrona OneToOne, median of rounds",
+            out.add(new Target("jshm SPSC " + size + " throughput ÷ Agrona OneToOne, median of pairs",
                     value(rounds, size + " throughput"), 1.0, false));
         }
         out.add(new Target("jshm SPSC round trip p50 ÷ Agrona OneToOne, median of rounds",

@@ -33,7 +33,7 @@ final class Results {
      * recorded round (fresh processes and rings each); then per message size (throughput), one
      * per pair of adjacent timed streams.
      */
-    final Map<String, List<Double>> interleavedRounds = new LinkedHashMap<>();
+    final Map<String, List<Double>> interleavedPaired = new LinkedHashMap<>();
     static final String RATIO_RTT = "round trip p50";
     /** transport, then message size: {messages, nanoseconds}. */
     final Map<Transport, Map<Integer, long[]>> streams = new EnumMap<>(Transport.class);
@@ -81,23 +81,21 @@ final class Results {
             }
         }
         if (p50[0] > 0 && p50[1] > 0) {
-            interleavedRounds.computeIfAbsent(RATIO_RTT, key -> new ArrayList<>()).add(p50[0] / p50[1]);
+            interleavedPaired.computeIfAbsent(RATIO_RTT, key -> new ArrayList<>()).add(p50[0] / p50[1]);
         }
         for (ResultFile.Entry e : pairs) {
+            // messages and ns per stream, the transports alternating: a pair is (2i, 2i + 1)
             long[] v = e.values();
-            {
-                // messages and ns per stream, the transports alternating: a pair is (2i, 2i + 1)
-                List<Double> ratios = interleavedRounds.computeIfAbsent(throughputRatio(v[0]), key -> new ArrayList<>());
-                for (int i = 1; i + 3 < v.length; i += 4) {
-                    if (v[i + 1] > 0 && v[i + 3] > 0 && v[i + 2] > 0) {
-                        ratios.add(((double) v[i] / v[i + 1]) / ((double) v[i + 2] / v[i + 3]));
-                    }
+            List<Double> ratios = interleavedPaired.computeIfAbsent(throughputRatio(v[0]), key -> new ArrayList<>());
+            for (int i = 1; i + 3 < v.length; i += 4) {
+                if (v[i + 1] > 0 && v[i + 2] > 0 && v[i + 3] > 0) {
+                    ratios.add(((double) v[i] / v[i + 1]) / ((double) v[i + 2] / v[i + 3]));
                 }
             }
         }
     }
 
-    /** {@return the key of {@link #interleavedRounds} for the throughput of {@code size}-byte messages} */
+    /** {@return the key of {@link #interleavedPaired} for the throughput of {@code size}-byte messages} */
     static String throughputRatio(long size) {
         return Tables.sizeLabel(size) + " throughput";
     }

@@ -28,8 +28,8 @@ final class Tables {
         if (!r.interleavedStreams.isEmpty()) {
             tables.add(interleavedThroughput(r));
         }
-        if (!r.interleavedRounds.isEmpty()) {
-            tables.add(interleavedRounds(r));
+        if (!r.interleavedPaired.isEmpty()) {
+            tables.add(interleavedPaired(r));
         }
         if (!r.lifecycle.isEmpty()) {
             tables.add(lifecycle(r));
@@ -98,15 +98,15 @@ final class Tables {
      * docs/benchmarks.md), so the median of paired ratios is the steadier figure; the pooled
      * tables above weigh each stream by its length instead.
      */
-    static Table interleavedRounds(Results r) {
+    static Table interleavedPaired(Results r) {
         List<Table.Row> rows = new ArrayList<>();
-        r.interleavedRounds.forEach((what, ratios) -> {
+        r.interleavedPaired.forEach((what, ratios) -> {
             double[] sorted = ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             int n = sorted.length;
             double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
             rows.add(new Table.Row(what, n, new double[] {median, rank(sorted, 0.1), rank(sorted, 0.9)}, null, null));
         });
-        return new Table("interleaved_rounds", "jshm SPSC ÷ Agrona OneToOne, paired: per round (round trip p50) and"
+        return new Table("interleaved_paired", "jshm SPSC ÷ Agrona OneToOne, paired: per round (round trip p50) and"
                 + " per pair of adjacent streams (throughput); round trip: lower is better, throughput: higher", "", "",
                 List.of("median", "p10", "p90"), rows);
     }

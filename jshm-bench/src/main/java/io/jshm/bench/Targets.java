@@ -55,14 +55,14 @@ final class Targets {
         }
         out.add(new Target("jshm SPSC round trip p50 ÷ Agrona OneToOne, interleaved",
                 ratio(byId.get("round_trip_interleaved"), spsc, Transport.AGRONA_ONE_TO_ONE.label(), 0), 1.1, true));
-        // the same three as medians of paired ratios (see Tables.interleavedRounds)
-        Table rounds = byId.get("interleaved_rounds");
+        // the same three as medians of paired ratios (see Tables.interleavedPaired)
+        Table paired = byId.get("interleaved_paired");
         for (String size : List.of("64 B", "4 KiB")) {
             out.add(new Target("jshm SPSC " + size + " throughput ÷ Agrona OneToOne, median of pairs",
-                    value(rounds, size + " throughput"), 1.0, false));
+                    value(paired, size + " throughput"), 1.0, false));
         }
         out.add(new Target("jshm SPSC round trip p50 ÷ Agrona OneToOne, median of rounds",
-                value(rounds, Results.RATIO_RTT), 1.1, true));
+                value(paired, Results.RATIO_RTT), 1.1, true));
         out.add(new Target("bulk copy 1 MiB from native ÷ C memcpy (median)",
                 ratio(copy, Results.COPY_NATIVE + ", 1 MiB", Results.COPY_C + ", 1 MiB", 0), 0.8, false));
         out.add(new Target("bulk copy 1 MiB from heap ÷ C memcpy (median)",

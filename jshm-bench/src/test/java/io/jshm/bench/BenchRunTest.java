@@ -78,7 +78,7 @@ class BenchRunTest {
                 assert d["plan"]["rounds"] == 2 and d["plan"]["first_round_discarded"] is True
                 tables = {t["id"]: t for t in d["tables"]}
                 assert set(tables) == {"round_trip", "round_trip_interleaved", "throughput", "throughput_interleaved",
-                        "interleaved_rounds", "lifecycle", "copy"}, set(tables)
+                        "interleaved_paired", "lifecycle", "copy"}, set(tables)
                 for t in tables.values():
                     for k in ("title", "unit", "better", "columns", "rows"):
                         assert k in t, k
@@ -98,7 +98,7 @@ class BenchRunTest {
                 assert set(streams) == {t + ", " + s for t in ("jshm SPSC", "Agrona OneToOne")
                                         for s in ("64 B", "4 KiB")}, set(streams)
                 assert streams["Agrona OneToOne, 4 KiB"]["vs_agrona"] == [1, 1], streams["Agrona OneToOne, 4 KiB"]
-                rounds = {r["name"]: r for r in tables["interleaved_rounds"]["rows"]}
+                rounds = {r["name"]: r for r in tables["interleaved_paired"]["rows"]}
                 assert set(rounds) == {"round trip p50", "64 B throughput", "4 KiB throughput"}, set(rounds)
                 # one recorded round: one round-trip ratio; throughput: a ratio per pair of streams
                 assert rounds["round trip p50"]["samples"] == 1, rounds["round trip p50"]

@@ -125,7 +125,7 @@ final class Bench {
     }
 
     /** Removes what an interrupted run left in /dev/shm: every entry named with this run's prefix. */
-    private static void removeRegions(String prefix) {
+    static void removeRegions(String prefix) {
         try (Stream<Path> all = Files.list(Path.of("/dev/shm"))) {
             all.filter(p -> p.getFileName().toString().startsWith(prefix + "-")).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
@@ -164,7 +164,7 @@ final class Bench {
         return results;
     }
 
-    private static void removeAll(Path dir) {
+    static void removeAll(Path dir) {
         if (dir == null) {
             return;
         }

@@ -10,8 +10,9 @@ import java.util.List;
 /**
  * Entry point of {@code jshm-bench.jar}: {@code bench} (the side-by-side run of issue 6: jshm
  * beside Agrona, sockets and the C floor; {@code bin/jshm bench} runs it), {@code queue} (the
- * same run, queues only), {@code sync} (hand-off latency of the synchronization primitives), or
- * {@code jmh} (the JMH microbenchmarks, with JMH's own options).
+ * same run, queues only), {@code sync} (hand-off latency of the synchronization primitives),
+ * {@code jmh} (the JMH microbenchmarks, with JMH's own options), or {@code aa} (how finely the
+ * interleaved part tells two queues apart here: {@link AaCheck}).
  */
 public final class Main {
     private Main() {
@@ -43,16 +44,17 @@ public final class Main {
         switch (what) {
             case "sync" -> SyncBench.main(rest);
             case "bench" -> {
-                if (rest.length > 0 && List.of("jmh", "sync", "queue").contains(rest[0])) {
-                    main(rest); // bin/jshm bench jmh|sync|queue ...
+                if (rest.length > 0 && List.of("jmh", "sync", "queue", "aa").contains(rest[0])) {
+                    main(rest); // bin/jshm bench jmh|sync|queue|aa ...
                 } else {
                     System.exit(Bench.main(rest, System.out, System.err));
                 }
             }
             case "queue" -> System.exit(Bench.main(queueOnly(rest), System.out, System.err));
             case "jmh" -> jmh(rest);
+            case "aa" -> System.exit(AaCheck.main(rest, System.out, System.err));
             default -> {
-                System.err.println("usage: java -jar jshm-bench.jar bench|queue|sync|jmh [options]");
+                System.err.println("usage: java -jar jshm-bench.jar bench|queue|sync|jmh|aa [options]");
                 System.exit(2);
             }
         }

@@ -93,7 +93,7 @@ final class Pair {
      * Starts end B on core 1, then end A on core 0, and waits for both (A first; B failing
      * first stops A). {@return B's stdout}
      */
-    private static String runTwo(String label, List<String> a, List<String> b, Path dir, long timeout)
+    static String runTwo(String label, List<String> a, List<String> b, Path dir, long timeout)
             throws IOException, InterruptedException {
         Processes.Running endB = Processes.start(label + " end B", Processes.pinned(1, b), dir);
         Processes.Running endA;

@@ -102,17 +102,22 @@ final class Tables {
         List<Table.Row> rows = new ArrayList<>();
         r.interleavedPaired.forEach((what, ratios) -> {
             double[] sorted = ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            int n = sorted.length;
-            double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-            rows.add(new Table.Row(what, n, new double[] {median, rank(sorted, 0.1), rank(sorted, 0.9)}, null, null));
+            rows.add(new Table.Row(what, sorted.length, new double[] {median(sorted), rank(sorted, 0.1), rank(sorted, 0.9)},
+                    null, null));
         });
         return new Table("interleaved_paired", "jshm SPSC ÷ Agrona OneToOne, paired: per round (round trip p50) and"
                 + " per pair of adjacent streams (throughput); round trip: lower is better, throughput: higher", "", "",
                 List.of("median", "p10", "p90"), rows);
     }
 
-    /** {@return the {@code q} quantile of {@code sorted} by nearest rank} */
-    private static double rank(double[] sorted, double q) {
+    /** {@return the median of {@code sorted} (not empty)} */
+    static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** {@return the {@code q} quantile of {@code sorted} (not empty) by nearest rank} */
+    static double rank(double[] sorted, double q) {
         int i = (int) Math.ceil(q * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }

@@ -1,0 +1,260 @@
+package io.jshm.bench;
+
+import io.jshm.SharedMemory;
+import io.jshm.queue.QueueType;
+import io.jshm.queue.SharedQueue;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.LongUnaryOperator;
+
+/**
+ * {@code bench aa}: how finely the interleaved part can tell two queues apart on this machine.
+ * Two copies of the same jshm SPSC code, each loaded with jshm-core by a class loader of its own
+ * (so the JIT compiles them apart, as it compiles jshm and Agrona apart) and each with its own
+ * ring, stream in turn with Agrona's {@code OneToOneRingBuffer} from one pair of pinned processes:
+ * rounds of three streams of {@code --segment-ms} each, the order permuted from round to round.
+ * Copy B ÷ copy A is 1 for a perfect harness; its spread over the rounds is what a jshm ÷ Agrona
+ * ratio from the same harness carries beside the queues' own difference (decision 51).
+ */
+final class AaCheck {
+    private AaCheck() {
+    }
+
+    static final String USAGE = "usage: bench aa [--size BYTES] [--rounds N] [--segment-ms N]   (64, 150 after the warm-up, 20)%n"
+            + "  two copies of jshm SPSC (one code, two class loaders) and Agrona OneToOne, streaming in turn%n";
+    private static final long RING = 1 << 20;
+    /** Rounds in the first this many milliseconds are a warm-up (the JIT's turn), not reported. */
+    private static final long WARM_MILLIS = 1500;
+    /** The order of the three transports (0 copy A, 1 copy B, 2 Agrona) in each round, cycling. */
+    private static final int[][] ORDERS = {{0, 1, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}, {0, 2, 1}, {1, 0, 2}};
+    private static final VarHandle DONE = ValueLayout.JAVA_LONG.varHandle();
+
+    /** {@return the exit status: 0 done, 1 failed, 2 usage} */
+    static int main(String[] args, PrintStream out, PrintStream err) {
+        int size = 64;
+        int rounds = 0;
+        long segmentMillis = Pair.INTERLEAVED_SEGMENT_MILLIS;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--size" -> size = Integer.parseInt(value(args, ++i));
+                    case "--rounds" -> rounds = Integer.parseInt(value(args, ++i));
+                    case "--segment-ms" -> segmentMillis = Long.parseLong(value(args, ++i));
+                    case "-h", "--help" -> {
+                        out.printf(USAGE);
+                        return 0;
+                    }
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+            }
+            if (segmentMillis < 1 || size < Messages.CONTROL_LENGTH || size > RING / 8) {
+                throw new IllegalArgumentException("needs --size 16.." + RING / 8 + " and --segment-ms 1 or more");
+            }
+            rounds = rounds == 0 ? warmRounds(segmentMillis) + 150 : rounds;
+            if (rounds <= warmRounds(segmentMillis)) {
+                throw new IllegalArgumentException("--rounds must be over the " + warmRounds(segmentMillis)
+                        + " rounds of warm-up (" + WARM_MILLIS + " ms)");
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("bench aa: " + e.getMessage());
+            err.printf(USAGE);
+            return 2;
+        }
+        try {
+            out.print(run(size, rounds, segmentMillis));
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            err.println("bench aa: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("bench aa: interrupted");
+            return 1;
+        }
+    }
+
+    /** {@return how many rounds of three segments fill {@link #WARM_MILLIS}} */
+    static int warmRounds(long segmentMillis) {
+        return (int) Math.max(2, (WARM_MILLIS + 3 * segmentMillis - 1) / (3 * segmentMillis));
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        }
+        return args[i];
+    }
+
+    /** Makes the rings, runs the two ends, and {@return the report} */
+    static String run(int size, int rounds, long segmentMillis) throws IOException, InterruptedException {
+        String prefix = "bench-aa-" + ProcessHandle.current().pid();
+        Path dir = Files.createTempDirectory("jshm-bench-aa-");
+        Path agrona = AgronaLink.file(prefix + "-agrona"); // named with the prefix: removed if interrupted
+        Path out = dir.resolve("a.res");
+        Runnable cleanup = () -> Bench.removeRegions(prefix);
+        Processes.atShutdown(cleanup);
+        try (SharedQueue a = SharedQueue.create(prefix + "-A", RING, QueueType.SPSC);
+             SharedQueue b = SharedQueue.create(prefix + "-B", RING, QueueType.SPSC);
+             SharedMemory control = SharedMemory.create(prefix + "-control", 4096)) {
+            try (RandomAccessFile f = new RandomAccessFile(agrona.toFile(), "rw")) {
+                f.setLength(AgronaLink.fileSize(RING)); // zero-filled: an empty ring
+            }
+            String[] common = {prefix, Integer.toString(size), Integer.toString(rounds), Long.toString(segmentMillis)};
+            List<String> producer = javaChild(join("p", common, out.toString()));
+            List<String> consumer = javaChild(join("c", common, ""));
+            long timeout = 120 + 3L * rounds * segmentMillis * 3 / 1000;
+            Pair.runTwo("A/A check", producer, consumer, dir, timeout);
+            return report(ResultFile.read(out), size, rounds, segmentMillis);
+        } finally {
+            Files.deleteIfExists(agrona);
+            Processes.done(cleanup);
+            Bench.removeAll(dir);
+        }
+    }
+
+    private static String[] join(String role, String[] common, String last) {
+        List<String> all = new ArrayList<>(List.of(role));
+        all.addAll(Arrays.asList(common));
+        if (!last.isEmpty()) {
+            all.add(last);
+        }
+        return all.toArray(String[]::new);
+    }
+
+    private static List<String> javaChild(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Jvm.java());
+        command.addAll(Jvm.options());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), AaCheck.class.getName()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /** The ratios per round after the warm-up: B ÷ A, A ÷ Agrona, B ÷ Agrona. */
+    static String report(List<ResultFile.Entry> entries, int size, int rounds, long segmentMillis) {
+        double[][] rate = new double[rounds][3];
+        for (ResultFile.Entry e : entries) {
+            long[] v = e.values(); // round, transport, messages, ns
+            rate[(int) v[0]][(int) v[1]] = (double) v[2] / v[3];
+        }
+        int warm = warmRounds(segmentMillis);
+        double[][] ratios = new double[3][rounds - warm];
+        for (int r = warm; r < rounds; r++) {
+            ratios[0][r - warm] = rate[r][1] / rate[r][0];
+            ratios[1][r - warm] = rate[r][0] / rate[r][2];
+            ratios[2][r - warm] = rate[r][1] / rate[r][2];
+        }
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
+                "A/A check, %s messages: %d rounds of three %d ms streams (jshm SPSC copy A, copy B: the same code, two"
+                        + " class loaders; Agrona OneToOne, loaded alike), the order permuted each round, the first %d a warm-up%n"
+                        + "%-34s%10s%10s%10s%n", Tables.sizeLabel(size), rounds, segmentMillis, warm, "",
+                "median", "p10", "p90"));
+        String[] names = {"copy B ÷ copy A (ideally 1)", "copy A ÷ Agrona", "copy B ÷ Agrona"};
+        for (int i = 0; i < 3; i++) {
+            double[] sorted = ratios[i].clone();
+            Arrays.sort(sorted);
+            b.append(String.format(Locale.ROOT, "%-34s%10.3f%10.3f%10.3f%n", names[i], Tables.median(sorted),
+                    Tables.rank(sorted, 0.1), Tables.rank(sorted, 0.9)));
+        }
+        return b.toString();
+    }
+
+    // ------------------------------------------------------------------ the two ends
+
+    /** {@code AaCheck p|c PREFIX SIZE ROUNDS SEGMENT_MS [OUT]}: the producer (timing, writing OUT) or the consumer. */
+    public static void main(String[] args) throws Exception {
+        String prefix = args[1];
+        int size = Integer.parseInt(args[2]);
+        int rounds = Integer.parseInt(args[3]);
+        long segmentMillis = Long.parseLong(args[4]);
+        LongUnaryOperator[] ends = {
+                load(AaCopy.class, SharedQueue.class, prefix + "-A", size),
+                load(AaCopy.class, SharedQueue.class, prefix + "-B", size),
+                load(AaAgrona.class, OneToOneRingBuffer.class, AgronaLink.file(prefix + "-agrona").toString(), size)};
+        try (SharedMemory control = SharedMemory.open(prefix + "-control")) {
+            MemorySegment done = control.segment();
+            if (args[0].equals("c")) {
+                consume(ends, done, rounds);
+            } else {
+                produce(ends, done, rounds, segmentMillis).write(Path.of(args[5]));
+            }
+        } finally {
+            for (LongUnaryOperator end : ends) {
+                end.applyAsLong(AaCopy.CLOSE);
+            }
+        }
+        System.out.println("done");
+    }
+
+    /**
+     * Loads {@code end} (a class of this jar) afresh, with the library {@code library} comes
+     * from, by a loader that sees nothing of this one's; {@return the end, made with {@code arg}}
+     */
+    private static LongUnaryOperator load(Class<?> end, Class<?> library, String arg, int size) throws Exception {
+        URL[] urls = {location(library), location(end)};
+        URLClassLoader loader = new URLClassLoader(urls, ClassLoader.getPlatformClassLoader());
+        return (LongUnaryOperator) loader.loadClass(end.getName()).getConstructor(String.class, Integer.class)
+                .newInstance(arg, size);
+    }
+
+    private static URL location(Class<?> c) throws URISyntaxException, IOException {
+        return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toUri().toURL();
+    }
+
+    private static int transport(int segment) {
+        return ORDERS[(segment / 3) % ORDERS.length][segment % 3];
+    }
+
+    private static void consume(LongUnaryOperator[] ends, MemorySegment done, int rounds) {
+        for (int segment = 0; segment < 3 * rounds; segment++) {
+            LongUnaryOperator end = ends[transport(segment)];
+            long n;
+            while ((n = end.applyAsLong(AaCopy.POLL)) >= 0) {
+                if (n == 0) {
+                    Thread.onSpinWait();
+                }
+            }
+            DONE.setRelease(done, 0L, segment + 1L);
+        }
+    }
+
+    private static ResultFile produce(LongUnaryOperator[] ends, MemorySegment done, int rounds, long segmentMillis) {
+        ResultFile results = new ResultFile();
+        for (int segment = 0; segment < 3 * rounds; segment++) {
+            int k = transport(segment);
+            LongUnaryOperator end = ends[k];
+            long start = System.nanoTime();
+            long stop = start + segmentMillis * 1_000_000L;
+            long n = 0;
+            while (n == 0 || (n & 63) != 0 || System.nanoTime() - stop < 0) { // 64 at least
+                while (end.applyAsLong(AaCopy.SEND) == 0) {
+                    Thread.onSpinWait();
+                }
+                n++;
+            }
+            while (end.applyAsLong(AaCopy.END) == 0) {
+                Thread.onSpinWait();
+            }
+            while ((long) DONE.getAcquire(done, 0L) != segment + 1) {
+                Thread.onSpinWait();
+            }
+            results.add(ResultFile.STREAM, segment / 3, k, n, System.nanoTime() - start);
+        }
+        return results;
+    }
+}

@@ -1,0 +1,73 @@
+package io.jshm.bench;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code bench aa} for real, briefly: two child JVMs, each loading jshm-core twice and Agrona once
+ * through class loaders of their own, stream in turn; every message's sequence is checked at the
+ * consumer (a wrong one fails the child, and the check). Then the report's rows, and nothing left
+ * in {@code /dev/shm}.
+ */
+@Timeout(120)
+class AaCheckTest {
+    private static final Pattern ROW = Pattern.compile("^(copy B ÷ copy A \\(ideally 1\\)|copy A ÷ Agrona|copy B ÷ Agrona)"
+            + "\\s+([0-9.]+)\\s+([0-9.]+)\\s+([0-9.]+)$", Pattern.MULTILINE);
+
+    @Test
+    void reportsTheThreeRatiosAndCleansUp() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int rounds = AaCheck.warmRounds(5) + 8;
+
+        int code = AaCheck.main(new String[] {"--size", "256", "--rounds", Integer.toString(rounds), "--segment-ms", "5"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        String report = out.toString(StandardCharsets.UTF_8);
+        assertThat(code).as("%s%s", report, err).isZero();
+        assertThat(report).startsWith("A/A check, 256 B messages: " + rounds + " rounds of three 5 ms streams");
+        Matcher m = ROW.matcher(report);
+        int rows = 0;
+        while (m.find()) {
+            rows++;
+            double median = Double.parseDouble(m.group(2));
+            double p10 = Double.parseDouble(m.group(3));
+            double p90 = Double.parseDouble(m.group(4));
+            assertThat(p10).as(m.group()).isPositive().isLessThanOrEqualTo(median);
+            assertThat(p90).as(m.group()).isGreaterThanOrEqualTo(median);
+        }
+        assertThat(rows).as(report).isEqualTo(3);
+        String prefix = "bench-aa-" + ProcessHandle.current().pid();
+        try (Stream<Path> shm = Files.list(Path.of("/dev/shm"))) {
+            List<String> left = shm.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(prefix)).toList();
+            assertThat(left).as("left in /dev/shm").isEmpty();
+        }
+    }
+
+    @Test
+    void refusesBadOptionsWithUsage() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
+        PrintStream none = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+
+        assertThat(AaCheck.main(new String[] {"--size", "8"}, none, errStream)).isEqualTo(2);
+        assertThat(AaCheck.main(new String[] {"--rounds", "1"}, none, errStream)).isEqualTo(2);
+        assertThat(AaCheck.main(new String[] {"--colour"}, none, errStream)).isEqualTo(2);
+
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("bench aa: needs --size 16..", "--rounds must be over",
+                "bench aa: unknown option --colour", "usage: bench aa");
+    }
+}

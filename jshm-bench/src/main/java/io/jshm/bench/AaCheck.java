@@ -115,8 +115,8 @@ final class AaCheck {
                 f.setLength(AgronaLink.fileSize(RING)); // zero-filled: an empty ring
             }
             String[] common = {prefix, Integer.toString(size), Integer.toString(rounds), Long.toString(segmentMillis)};
-            List<String> producer = javaChild(join("p", common, out.toString()));
-            List<String> consumer = javaChild(join("c", common, ""));
+            List<String> producer = Processes.javaMain(AaCheck.class, join("p", common, out.toString()));
+            List<String> consumer = Processes.javaMain(AaCheck.class, join("c", common, ""));
             long timeout = 120 + 3L * rounds * segmentMillis * 3 / 1000;
             Pair.runTwo("A/A check", producer, consumer, dir, timeout);
             return report(ResultFile.read(out), size, rounds, segmentMillis);
@@ -134,15 +134,6 @@ final class AaCheck {
             all.add(last);
         }
         return all.toArray(String[]::new);
-    }
-
-    private static List<String> javaChild(String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(Jvm.java());
-        command.addAll(Jvm.options());
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), AaCheck.class.getName()));
-        command.addAll(List.of(args));
-        return command;
     }
 
     /** The ratios per round after the warm-up: B ÷ A, A ÷ Agrona, B ÷ Agrona. */
@@ -195,7 +186,7 @@ final class AaCheck {
             }
         } finally {
             for (LongUnaryOperator end : ends) {
-                end.applyAsLong(AaCopy.CLOSE);
+                end.applyAsLong(AaEnd.CLOSE);
             }
         }
         System.out.println("done");
@@ -224,7 +215,7 @@ final class AaCheck {
         for (int segment = 0; segment < 3 * rounds; segment++) {
             LongUnaryOperator end = ends[transport(segment)];
             long n;
-            while ((n = end.applyAsLong(AaCopy.POLL)) >= 0) {
+            while ((n = end.applyAsLong(AaEnd.POLL)) >= 0) {
                 if (n == 0) {
                     Thread.onSpinWait();
                 }
@@ -242,12 +233,12 @@ final class AaCheck {
             long stop = start + segmentMillis * 1_000_000L;
             long n = 0;
             while (n == 0 || (n & 63) != 0 || System.nanoTime() - stop < 0) { // 64 at least
-                while (end.applyAsLong(AaCopy.SEND) == 0) {
+                while (end.applyAsLong(AaEnd.SEND) == 0) {
                     Thread.onSpinWait();
                 }
                 n++;
             }
-            while (end.applyAsLong(AaCopy.END) == 0) {
+            while (end.applyAsLong(AaEnd.END) == 0) {
                 Thread.onSpinWait();
             }
             while ((long) DONE.getAcquire(done, 0L) != segment + 1) {

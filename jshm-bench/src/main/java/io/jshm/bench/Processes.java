@@ -28,10 +28,15 @@ final class Processes {
 
     /** {@return a command that runs {@link Child} in a fresh JVM with the benchmark JVM options} */
     static List<String> javaChild(String... args) {
+        return javaMain(Child.class, args);
+    }
+
+    /** {@return a command that runs {@code main} of this jar in a fresh JVM with the benchmark JVM options} */
+    static List<String> javaMain(Class<?> main, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Jvm.java());
         command.addAll(Jvm.options());
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Child.class.getName()));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         return command;
     }

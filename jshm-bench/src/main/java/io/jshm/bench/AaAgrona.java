@@ -27,7 +27,7 @@ public final class AaAgrona extends AaEnd {
         }
         this.source = new UnsafeBuffer(message.address(), size);
         this.handler = (type, buffer, offset, length) ->
-                received(type, buffer.getLong(offset), buffer.getLong(offset + length - 8));
+                received(type, buffer.getLong(offset), buffer.getLong(offset + 8), buffer.getLong(offset + length - 8));
     }
 
     @Override

@@ -16,7 +16,8 @@ public final class AaCopy extends AaEnd {
         super(size);
         this.queue = SharedQueue.open(name);
         this.handler = (type, buffer, offset, length) ->
-                received(type, buffer.get(Messages.WORD, offset), buffer.get(Messages.WORD, offset + length - 8));
+                received(type, buffer.get(Messages.WORD, offset), buffer.get(Messages.WORD, offset + 8),
+                        buffer.get(Messages.WORD, offset + length - 8));
     }
 
     @Override

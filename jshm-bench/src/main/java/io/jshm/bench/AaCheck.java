@@ -108,6 +108,7 @@ final class AaCheck {
         Path out = dir.resolve("a.res");
         Runnable cleanup = () -> Bench.removeRegions(prefix);
         Processes.atShutdown(cleanup);
+        // held open while the ends run: the last close removes them (and an interrupted run's cleanup)
         try (SharedQueue a = SharedQueue.create(prefix + "-A", RING, QueueType.SPSC);
              SharedQueue b = SharedQueue.create(prefix + "-B", RING, QueueType.SPSC);
              SharedMemory control = SharedMemory.create(prefix + "-control", 4096)) {

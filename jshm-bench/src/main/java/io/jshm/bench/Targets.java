@@ -57,9 +57,9 @@ final class Targets {
                 ratio(byId.get("round_trip_interleaved"), spsc, Transport.AGRONA_ONE_TO_ONE.label(), 0), 1.1, true));
         // the same three as medians of paired ratios (see Tables.interleavedPaired)
         Table paired = byId.get("interleaved_paired");
-        for (String size : List.of("64 B", "4 KiB")) {
-            out.add(new Target("jshm SPSC " + size + " throughput ÷ Agrona OneToOne, median of pairs",
-                    value(paired, size + " throughput"), 1.0, false));
+        for (long size : List.of(64L, 4096L)) {
+            out.add(new Target("jshm SPSC " + Tables.sizeLabel(size) + " throughput ÷ Agrona OneToOne, median of pairs",
+                    value(paired, Results.throughputRatio(size)), 1.0, false));
         }
         out.add(new Target("jshm SPSC round trip p50 ÷ Agrona OneToOne, median of rounds",
                 value(paired, Results.RATIO_RTT), 1.1, true));

@@ -29,14 +29,18 @@ import java.util.function.LongUnaryOperator;
  * ring, stream in turn with Agrona's {@code OneToOneRingBuffer} from one pair of pinned processes:
  * rounds of three streams of {@code --segment-ms} each, the order permuted from round to round.
  * Copy B ÷ copy A is 1 for a perfect harness; its spread over the rounds is what a jshm ÷ Agrona
- * ratio from the same harness carries beside the queues' own difference (decision 51).
+ * ratio from the same harness carries beside the queues' own difference (decision 51). With
+ * {@code --short-lap BYTES}, copy B's producer has short laps on ({@link SharedQueue#setShortLap},
+ * decision 52), and copy B ÷ copy A is what they change.
  */
 final class AaCheck {
     private AaCheck() {
     }
 
-    static final String USAGE = "usage: bench aa [--size BYTES] [--rounds N] [--segment-ms N]   (64, 150 after the warm-up, 20)%n"
-            + "  two copies of jshm SPSC (one code, two class loaders) and Agrona OneToOne, streaming in turn%n";
+    static final String USAGE = "usage: bench aa [--size BYTES] [--rounds N] [--segment-ms N] [--short-lap BYTES]%n"
+            + "  (64, 150 after the warm-up, 20, 0: off)%n"
+            + "  two copies of jshm SPSC (one code, two class loaders) and Agrona OneToOne, streaming in turn;%n"
+            + "  --short-lap turns short laps on for copy B%n";
     private static final long RING = 1 << 20;
     /** Rounds in the first this many milliseconds are a warm-up (the JIT's turn), not reported. */
     private static final long WARM_MILLIS = 1500;
@@ -49,12 +53,14 @@ final class AaCheck {
         int size = 64;
         int rounds = 0;
         long segmentMillis = Pair.INTERLEAVED_SEGMENT_MILLIS;
+        long shortLap = 0;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--size" -> size = Integer.parseInt(value(args, ++i));
                     case "--rounds" -> rounds = Integer.parseInt(value(args, ++i));
                     case "--segment-ms" -> segmentMillis = Long.parseLong(value(args, ++i));
+                    case "--short-lap" -> shortLap = Long.parseLong(value(args, ++i));
                     case "-h", "--help" -> {
                         out.printf(USAGE);
                         return 0;
@@ -64,6 +70,9 @@ final class AaCheck {
             }
             if (segmentMillis < 1 || size < Messages.CONTROL_LENGTH || size > RING / 8) {
                 throw new IllegalArgumentException("needs --size 16.." + RING / 8 + " and --segment-ms 1 or more");
+            }
+            if (shortLap != 0 && (shortLap < 4096 || shortLap > RING / 4 || shortLap % 8 != 0)) {
+                throw new IllegalArgumentException("--short-lap is 0 (off) or a multiple of 8 from 4096 to " + RING / 4);
             }
             rounds = rounds == 0 ? warmRounds(segmentMillis) + 150 : rounds;
             if (rounds <= warmRounds(segmentMillis)) {
@@ -76,7 +85,7 @@ final class AaCheck {
             return 2;
         }
         try {
-            out.print(run(size, rounds, segmentMillis));
+            out.print(run(size, rounds, segmentMillis, shortLap));
             return 0;
         } catch (IOException | RuntimeException e) {
             err.println("bench aa: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
@@ -101,7 +110,7 @@ final class AaCheck {
     }
 
     /** Makes the rings, runs the two ends, and {@return the report} */
-    static String run(int size, int rounds, long segmentMillis) throws IOException, InterruptedException {
+    static String run(int size, int rounds, long segmentMillis, long shortLap) throws IOException, InterruptedException {
         String prefix = "bench-aa-" + ProcessHandle.current().pid();
         Path dir = Files.createTempDirectory("jshm-bench-aa-");
         Path agrona = AgronaLink.file(prefix + "-agrona"); // named with the prefix: removed if interrupted
@@ -115,12 +124,13 @@ final class AaCheck {
             try (RandomAccessFile f = new RandomAccessFile(agrona.toFile(), "rw")) {
                 f.setLength(AgronaLink.fileSize(RING)); // zero-filled: an empty ring
             }
-            String[] common = {prefix, Integer.toString(size), Integer.toString(rounds), Long.toString(segmentMillis)};
+            String[] common = {prefix, Integer.toString(size), Integer.toString(rounds), Long.toString(segmentMillis),
+                    Long.toString(shortLap)};
             List<String> producer = Processes.javaMain(AaCheck.class, join("p", common, out.toString()));
             List<String> consumer = Processes.javaMain(AaCheck.class, join("c", common, ""));
             long timeout = 120 + 3L * rounds * segmentMillis * 3 / 1000;
             Pair.runTwo("A/A check", producer, consumer, dir, timeout);
-            return report(ResultFile.read(out), size, rounds, segmentMillis);
+            return report(ResultFile.read(out), size, rounds, segmentMillis, shortLap);
         } finally {
             Files.deleteIfExists(agrona);
             Processes.done(cleanup);
@@ -138,7 +148,7 @@ final class AaCheck {
     }
 
     /** The ratios per round after the warm-up: B ÷ A, A ÷ Agrona, B ÷ Agrona. */
-    static String report(List<ResultFile.Entry> entries, int size, int rounds, long segmentMillis) {
+    static String report(List<ResultFile.Entry> entries, int size, int rounds, long segmentMillis, long shortLap) {
         double[][] rate = new double[rounds][3];
         for (ResultFile.Entry e : entries) {
             long[] v = e.values(); // round, transport, messages, ns
@@ -154,13 +164,14 @@ final class AaCheck {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
                 "A/A check, %s messages: %d rounds of three %d ms streams (jshm SPSC copy A, copy B: the same code, two"
                         + " class loaders; Agrona OneToOne, loaded alike), the order permuted each round, the first %d a warm-up%n"
-                        + "%-34s%10s%10s%10s%n", Tables.sizeLabel(size), rounds, segmentMillis, warm, "",
+                        + "%-42s%10s%10s%10s%n", Tables.sizeLabel(size), rounds, segmentMillis, warm, "",
                 "median", "p10", "p90"));
-        String[] names = {"copy B ÷ copy A (ideally 1)", "copy A ÷ Agrona", "copy B ÷ Agrona"};
+        String b1 = shortLap == 0 ? "copy B" : "copy B, short laps of " + shortLap;
+        String[] names = {b1 + " ÷ copy A" + (shortLap == 0 ? " (ideally 1)" : ""), "copy A ÷ Agrona", b1 + " ÷ Agrona"};
         for (int i = 0; i < 3; i++) {
             double[] sorted = ratios[i].clone();
             Arrays.sort(sorted);
-            b.append(String.format(Locale.ROOT, "%-34s%10.3f%10.3f%10.3f%n", names[i], Tables.median(sorted),
+            b.append(String.format(Locale.ROOT, "%-42s%10.3f%10.3f%10.3f%n", names[i], Tables.median(sorted),
                     Tables.rank(sorted, 0.1), Tables.rank(sorted, 0.9)));
         }
         return b.toString();
@@ -168,22 +179,26 @@ final class AaCheck {
 
     // ------------------------------------------------------------------ the two ends
 
-    /** {@code AaCheck p|c PREFIX SIZE ROUNDS SEGMENT_MS [OUT]}: the producer (timing, writing OUT) or the consumer. */
+    /**
+     * {@code AaCheck p|c PREFIX SIZE ROUNDS SEGMENT_MS SHORT_LAP [OUT]}: the producer (timing,
+     * writing OUT) or the consumer.
+     */
     public static void main(String[] args) throws Exception {
         String prefix = args[1];
         int size = Integer.parseInt(args[2]);
         int rounds = Integer.parseInt(args[3]);
         long segmentMillis = Long.parseLong(args[4]);
+        long shortLap = Long.parseLong(args[5]);
         LongUnaryOperator[] ends = {
                 load(AaCopy.class, SharedQueue.class, prefix + "-A", size),
-                load(AaCopy.class, SharedQueue.class, prefix + "-B", size),
+                load(AaCopy.class, SharedQueue.class, prefix + "-B" + (shortLap == 0 ? "" : AaCopy.SHORT_LAP + shortLap), size),
                 load(AaAgrona.class, OneToOneRingBuffer.class, AgronaLink.file(prefix + "-agrona").toString(), size)};
         try (SharedMemory control = SharedMemory.open(prefix + "-control")) {
             MemorySegment done = control.segment();
             if (args[0].equals("c")) {
                 consume(ends, done, rounds);
             } else {
-                produce(ends, done, rounds, segmentMillis).write(Path.of(args[5]));
+                produce(ends, done, rounds, segmentMillis).write(Path.of(args[6]));
             }
         } finally {
             for (LongUnaryOperator end : ends) {

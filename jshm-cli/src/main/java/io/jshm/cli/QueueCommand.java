@@ -286,7 +286,7 @@ final class QueueCommand implements Callable<Integer> {
             if (json) {
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(new StatJson(
                         name, typeName(c.type()), c.capacity(), c.depth(), c.recordsIn(), c.recordsOut(), c.bytesIn(),
-                        c.bytesOut(), c.skipped(), c.lapped(), c.lost(), c.producerPid(), c.consumerPid())));
+                        c.bytesOut(), c.paddingIn(), c.paddingOut(), c.skipped(), c.lapped(), c.lost(), c.producerPid(), c.consumerPid())));
             } else {
                 out.printf(Locale.ROOT, "queue        %s (%s)%n", name, typeName(c.type()));
                 out.printf(Locale.ROOT, "capacity     %s%n", ByteSize.format(c.capacity()));
@@ -295,6 +295,9 @@ final class QueueCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "records out  %d%n", c.recordsOut());
                 out.printf(Locale.ROOT, "bytes in     %d%n", c.bytesIn());
                 out.printf(Locale.ROOT, "bytes out    %d%n", c.bytesOut());
+                if (c.type() == QueueType.SPSC) {
+                    out.printf(Locale.ROOT, "padding      %d in, %d out%n", c.paddingIn(), c.paddingOut());
+                }
                 out.printf(Locale.ROOT, "skipped      %d%n", c.skipped());
                 if (c.type() == QueueType.BROADCAST) {
                     out.printf(Locale.ROOT, "lapped       %d%n", c.lapped());
@@ -309,8 +312,8 @@ final class QueueCommand implements Callable<Integer> {
 
     /** {@code queue stat --json}: one object. */
     record StatJson(String name, String type, long capacity, long depth, long recordsIn, long recordsOut,
-                    long bytesIn, long bytesOut, long skipped, long lapped, long lost, long producerPid,
-                    long consumerPid) {
+                    long bytesIn, long bytesOut, long paddingIn, long paddingOut, long skipped, long lapped,
+                    long lost, long producerPid, long consumerPid) {
     }
 
     JshmCommand root() {

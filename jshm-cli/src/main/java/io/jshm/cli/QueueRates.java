@@ -7,8 +7,9 @@ import io.jshm.queue.QueueCounters;
  *
  * @param messagesIn  messages committed per second
  * @param messagesOut messages consumed per second (0 for broadcast, whose consumers count privately)
- * @param bytesIn     bytes claimed per second (record headers and padding included)
- * @param bytesOut    bytes consumed per second
+ * @param bytesIn     bytes of records claimed per second (record headers included, SPSC padding
+ *                    not: see {@link QueueCounters#paddingIn()})
+ * @param bytesOut    bytes of records consumed per second
  */
 record QueueRates(double messagesIn, double messagesOut, double bytesIn, double bytesOut) {
 
@@ -21,7 +22,8 @@ record QueueRates(double messagesIn, double messagesOut, double bytesIn, double 
         double seconds = nanos / 1e9;
         return new QueueRates((after.recordsIn() - before.recordsIn()) / seconds,
                 (after.recordsOut() - before.recordsOut()) / seconds,
-                (after.bytesIn() - before.bytesIn()) / seconds, (after.bytesOut() - before.bytesOut()) / seconds);
+                (after.bytesIn() - after.paddingIn() - before.bytesIn() + before.paddingIn()) / seconds,
+                (after.bytesOut() - after.paddingOut() - before.bytesOut() + before.paddingOut()) / seconds);
     }
 
     /** {@return a rate for people: {@code 0}, {@code 950}, {@code 12.3k}, {@code 4.1M}} */

@@ -6,13 +6,19 @@ package io.jshm.queue;
  *
  * @param type        the queue type
  * @param capacity    bytes of the ring
- * @param depth       bytes committed or claimed but not yet consumed (for broadcast: bytes the
- *                    producer has written in total, bounded by the capacity)
+ * @param depth       bytes committed or claimed but not yet consumed, padding not included (for
+ *                    broadcast: bytes the producer has written in total, bounded by the capacity)
  * @param recordsIn   messages committed by producers
  * @param recordsOut  messages handed to the consumer (SPSC, MPSC); 0 for broadcast, whose
  *                    consumers count for themselves
  * @param bytesIn     bytes claimed by producers since creation, headers and padding included
  * @param bytesOut    bytes consumed since creation, headers and padding included
+ * @param paddingIn   SPSC: of {@code bytesIn}, the bytes that are padding or aborted records,
+ *                    not messages (with {@linkplain SharedQueue#setShortLap short laps} on, this
+ *                    may be most of them); 0 for MPSC and broadcast, whose producers do not count
+ *                    it
+ * @param paddingOut  SPSC: of {@code bytesOut}, the bytes that were padding or aborted records;
+ *                    0 for MPSC and broadcast
  * @param skipped     records the consumer skipped because their producer died before committing
  *                    (or, rarely, one that a consumer had handled and freed when it died in the
  *                    instant before moving past it)
@@ -22,6 +28,6 @@ package io.jshm.queue;
  * @param consumerPid pid of the registered consumer (SPSC, MPSC), or 0
  */
 public record QueueCounters(QueueType type, long capacity, long depth, long recordsIn, long recordsOut,
-                            long bytesIn, long bytesOut, long skipped, long lapped, long lost,
-                            long producerPid, long consumerPid) {
+                            long bytesIn, long bytesOut, long paddingIn, long paddingOut, long skipped, long lapped,
+                            long lost, long producerPid, long consumerPid) {
 }

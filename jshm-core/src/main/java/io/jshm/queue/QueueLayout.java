@@ -75,6 +75,8 @@ final class QueueLayout {
     static final long TAIL_INTENT = 160;
     static final long LATEST_POSITION = 168;
     static final long LATEST_SEQUENCE = 176;
+    /** SPSC: bytes of padding and aborted records the producer has written (not messages). */
+    static final long PADDING_IN = 184;
 
     // consumer line: written by the consumer, read by producers only when the ring looks full
     static final long HEAD = 256;
@@ -105,6 +107,8 @@ final class QueueLayout {
     /** SPSC: the position after the last record the consumer is done with (the head moves there once per batch). */
     static final long CONSUMED_TO = 640;
     static final long RECORDS_OUT = 648;
+    /** SPSC: bytes of padding and aborted records the consumer has passed. */
+    static final long PADDING_OUT = 656;
 
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 

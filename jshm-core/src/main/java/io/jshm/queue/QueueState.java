@@ -25,8 +25,8 @@ import java.util.Optional;
  *   <li>{@link #inspect} only loads (acquire), so it works on a read-only segment, such as a
  *       {@link io.jshm.RegionView}'s, and never changes the queue.</li>
  *   <li>A snapshot: the fields are read one after another while the queue runs, so they may
- *       come from slightly different instants (depth is computed from the tail and head read
- *       here, and is never negative).</li>
+ *       come from slightly different instants (depth is computed from the tail, the head and,
+ *       SPSC, the padding counters read here, and kept between 0 and the capacity).</li>
  *   <li>The header is checked as {@link SharedQueue#open} checks it; a header with the queue
  *       magic that disagrees with itself or the region's size is reported, not decoded.</li>
  * </ul>
@@ -74,9 +74,15 @@ public record QueueState(QueueCounters counters, int maxMessageLength, boolean p
     static QueueCounters counters(MemorySegment region, QueueType type, long capacity) {
         long tail = l(region, QueueLayout.TAIL);
         long head = l(region, QueueLayout.HEAD);
-        long depth = type == QueueType.BROADCAST ? Math.min(tail, capacity) : Math.max(0, tail - head);
+        boolean spsc = type == QueueType.SPSC;
+        long paddingIn = spsc ? l(region, QueueLayout.PADDING_IN) : 0;
+        long paddingOut = spsc ? l(region, QueueLayout.PADDING_OUT) : 0;
+        // SPSC: less the padding between head and tail (the end of a short lap, until the consumer
+        // passes it); read racily, so kept within the ring
+        long depth = type == QueueType.BROADCAST ? Math.min(tail, capacity)
+                : Math.clamp(tail - head - (paddingIn - paddingOut), 0, capacity);
         return new QueueCounters(type, capacity, depth, l(region, QueueLayout.RECORDS_IN),
-                l(region, QueueLayout.RECORDS_OUT), tail, head, l(region, QueueLayout.SKIPPED),
+                l(region, QueueLayout.RECORDS_OUT), tail, head, paddingIn, paddingOut, l(region, QueueLayout.SKIPPED),
                 l(region, QueueLayout.LAPPED), l(region, QueueLayout.LOST),
                 l(region, QueueLayout.PRODUCER_PID) >>> 32, l(region, QueueLayout.CONSUMER_PID) >>> 32);
     }

@@ -122,6 +122,7 @@ public final class SharedQueue implements AutoCloseable {
     private final long capacity;
     private final long mask;
     private final int maxPayload;
+    private long shortLap; // SPSC producer: see setShortLap; the capacity (never reached) when off
     /** Identifies this handle as a role holder: pid in the high half, a random non-zero low half. */
     private final long token = (Liveness.MY_PID << 32) | (ThreadLocalRandom.current().nextInt() | 1) & 0xFFFF_FFFFL;
 
@@ -133,6 +134,9 @@ public final class SharedQueue implements AutoCloseable {
     private long tailCache;       // SPSC producer: the tail
     private long tailPublished;   // SPSC producer: the tail it last stored
     private long recordsInCache;  // SPSC producer: records in
+    private long paddingInCache;  // SPSC producer: padding in
+    private long nextLapCheck;    // SPSC producer: the tail from which it may next end a lap early
+    private long paddingOutCache; // SPSC consumer: padding out
     private long recordsOutCache; // consumer: records out
     private long releasedTo = -1; // consumer: the head it last stored (-1: check the header's)
     // Each side's (sleepers << 32 | arrivals) as this handle's last wake of it found them.
@@ -160,6 +164,7 @@ public final class SharedQueue implements AutoCloseable {
         this.maxPayload = (int) maxPayload(capacity);
         this.ring = region.asSlice(HEADER_SIZE, capacity);
         this.batchBytes = capacity / 4;
+        this.shortLap = capacity;
         if (type == QueueType.BROADCAST) {
             join(); // a broadcast consumer receives what is sent after it opened the queue
         }
@@ -253,6 +258,41 @@ public final class SharedQueue implements AutoCloseable {
             throw new IllegalArgumentException("negative stuck timeout: " + timeout);
         }
         this.stuckTimeoutNanos = timeout.toNanos();
+    }
+
+    /**
+     * Lets this handle, as an SPSC producer, end the ring's laps early while the consumer keeps
+     * up, so that the two processes cycle through the first {@code bytes} of the ring rather than
+     * all of it. Off by default, and what it trades away is why.
+     *
+     * <p>With short laps on, a producer past ring index {@code bytes} whose consumer is at most
+     * {@code bytes / 4} behind pads to the ring's end and goes on at index 0 (the padding is a
+     * record like the padding at a ring's end, which every consumer skips). A pair that keeps up
+     * then works in a window that stays in the two cores' caches, where a whole ring may not fit:
+     * 4 KiB messages through a 1 MiB ring with 64 KiB short laps run about 1.08 times as fast on
+     * the machine of {@code docs/benchmarks.md}. A consumer that falls behind still gets the whole
+     * ring (the producer asks where it is, one load, at index {@code bytes} and then at twice
+     * each index it asked at). The price: a consumer that stalls just after a short lap has begun
+     * leaves the producer the room before it in the ring, at least {@code bytes * 3/4} less one
+     * record, rather than the capacity, until it passes that padding. Use it when the consumer is
+     * known to keep up and throughput matters more than the room a stall may need.
+     *
+     * <p>Only this handle's producing changes; the setting is not stored in the region. The
+     * counters tell the padding apart from messages ({@link QueueCounters#paddingIn()}).
+     *
+     * @param bytes 0 (off, the default), or the short lap: a multiple of 8 from 4096 to a quarter
+     *              of the capacity
+     * @throws IllegalArgumentException if the queue is not SPSC or {@code bytes} is out of range
+     */
+    public void setShortLap(long bytes) {
+        if (type != QueueType.SPSC) {
+            throw new IllegalArgumentException("queue '" + name + "' is " + type + ": short laps are for SPSC queues");
+        }
+        if (bytes != 0 && (bytes < 4096 || bytes > capacity / 4 || (bytes & (RecordLayout.ALIGNMENT - 1)) != 0)) {
+            throw new IllegalArgumentException("short lap of " + bytes + " bytes for queue '" + name + "': 0 (off) or a"
+                    + " multiple of " + RecordLayout.ALIGNMENT + " from 4096 to " + capacity / 4 + " (a quarter of the ring)");
+        }
+        this.shortLap = bytes == 0 ? capacity : bytes;
     }
 
     MemorySegment ring() {
@@ -487,6 +527,10 @@ public final class SharedQueue implements AutoCloseable {
             ring.set(ValueLayout.JAVA_INT, index + TYPE_OFFSET, PADDING_TYPE);
             publishBroadcast(position, RecordLayout.aligned(recordLength), false);
         } else {
+            if (type == QueueType.SPSC) {
+                paddingInCache += RecordLayout.aligned(recordLength);
+                region.set(ValueLayout.JAVA_LONG, PADDING_IN, paddingInCache); // plain: see COUNTER_STORES
+            }
             // type and length in one store; pairs with getAcquire in pollHead
             LONG.setRelease(ring, index + LENGTH_OFFSET, header(recordLength, PADDING_TYPE));
         }
@@ -510,6 +554,9 @@ public final class SharedQueue implements AutoCloseable {
         long tail = tailCache; // the only writer
         long index = tail & mask;
         long padding = padding(index, aligned);
+        if (padding == 0 && index >= shortLap && tail - nextLapCheck >= 0) {
+            padding = endLapEarly(tail, index, aligned);
+        }
         long end = tail + padding + aligned;
         if (looksFull(tail, end + HEADER) && stillFull(tail, end + HEADER, false)) {
             return -1;
@@ -519,9 +566,33 @@ public final class SharedQueue implements AutoCloseable {
             ring.set(ValueLayout.JAVA_LONG, 0, 0L); // the record's own header, where the padding leads
             // type and length in one store; pairs with getAcquire in pollSpsc
             LONG.setRelease(ring, index + LENGTH_OFFSET, header((int) padding, PADDING_TYPE));
+            paddingInCache += padding;
+            region.set(ValueLayout.JAVA_LONG, PADDING_IN, paddingInCache); // plain: see COUNTER_STORES
         }
         ring.set(ValueLayout.JAVA_LONG, end & mask, 0L); // the next record's header
         return tail + padding;
+    }
+
+    /**
+     * SPSC: whether this lap of the ring ends early, here at {@code index}, before a record of
+     * {@code aligned} bytes (see {@link #setShortLap}): only if the consumer is at most a quarter of a short
+     * lap behind, and the record then fits before the consumer's position. Asks again at twice
+     * this index if not.
+     * {@return the padding to the ring's end if it does, else 0}
+     */
+    private long endLapEarly(long tail, long index, int aligned) {
+        nextLapCheck = tail + index;
+        long head = (long) LONG.getAcquire(region, HEAD); // pairs with setRelease in release
+        long behind = tail - head;
+        if (behind < 0 || behind > capacity) {
+            return 0; // impossible: the usual path, with the head it caches, will say so
+        }
+        headCache = head;
+        if (behind > shortLap / 4 || behind + aligned + HEADER > index) {
+            return 0;
+        }
+        nextLapCheck = tail;
+        return capacity - index;
     }
 
     /** MPSC: as {@link #reserveSpsc}, the tail taken by compare-and-set. */
@@ -806,6 +877,9 @@ public final class SharedQueue implements AutoCloseable {
                     if (deliver(handler, ring, head, index, length, recordType, aligned)) {
                         count++;
                         recordsOutCache++;
+                    } else {
+                        paddingOutCache += aligned;
+                        region.set(ValueLayout.JAVA_LONG, PADDING_OUT, paddingOutCache); // plain: see COUNTER_STORES
                     }
                 } else if (length == 0) {
                     break; // nothing published here yet: the producer zeroed this header before
@@ -1273,9 +1347,12 @@ public final class SharedQueue implements AutoCloseable {
                 tailCache = resumeTail(tailCache);
             }
             recordsInCache = (long) LONG.getVolatile(region, RECORDS_IN);
+            paddingInCache = (long) LONG.getVolatile(region, PADDING_IN);
+            nextLapCheck = tailCache;
             producer = true;
         } else {
             recordsOutCache = (long) LONG.getVolatile(region, RECORDS_OUT);
+            paddingOutCache = (long) LONG.getVolatile(region, PADDING_OUT);
             releasedTo = -1;
             consumer = true;
         }

@@ -369,6 +369,7 @@ class QueueBasicsTest {
             QueueCounters c = producer.counters();
             assertThat(c.recordsIn()).as("aborted claims are not counted").isEqualTo(2);
             assertThat(c.bytesIn()).as("but their bytes were claimed").isEqualTo(24 + 48 + 16 + 8);
+            assertThat(c.paddingIn()).as("and count as padding (SPSC)").isEqualTo(type == QueueType.SPSC ? 48 + 8 : 0);
 
             List<Received> got = drain(q.consumer(), 10);
             assertThat(got).extracting(Received::type).containsExactly(1, 3);
@@ -380,6 +381,7 @@ class QueueBasicsTest {
                 c = producer.counters();
                 assertThat(c.recordsOut()).isEqualTo(2);
                 assertThat(c.bytesOut()).isEqualTo(c.bytesIn());
+                assertThat(c.paddingOut()).isEqualTo(c.paddingIn());
                 assertThat(c.depth()).isZero();
             }
         }
@@ -516,7 +518,7 @@ class QueueBasicsTest {
         try (Pair q = Pair.of(QueueType.SPSC, CAPACITY)) {
             long pid = ProcessHandle.current().pid();
             QueueCounters c = q.producer().counters();
-            assertThat(c).isEqualTo(new QueueCounters(QueueType.SPSC, CAPACITY, 0, 0, 0, 0, 0, 0, 0, 0, 0, pid));
+            assertThat(c).isEqualTo(new QueueCounters(QueueType.SPSC, CAPACITY, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, pid));
             int[] sizes = {0, 1, 7, 8, 9, 100, 1000};
             long bytes = 0;
             for (int i = 0; i < sizes.length; i++) {
@@ -546,10 +548,13 @@ class QueueBasicsTest {
             c = q.producer().counters();
             assertThat(c.recordsIn()).isEqualTo(sizes.length + 3);
             assertThat(c.bytesIn()).isEqualTo(CAPACITY + 1008);
+            assertThat(c.paddingIn()).as("to the ring's end").isEqualTo(CAPACITY - 1200 - 2 * 1008);
+            assertThat(c.depth()).as("padding not included").isEqualTo(3 * 1008);
             assertThat(drain(q.consumer(), 10)).extracting(Received::type).containsExactly(9, 10, 11);
             c = q.consumer().counters();
             assertThat(c.recordsOut()).isEqualTo(c.recordsIn());
             assertThat(c.bytesOut()).isEqualTo(c.bytesIn());
+            assertThat(c.paddingOut()).isEqualTo(c.paddingIn());
             assertThat(c.depth()).isZero();
             assertThat(c.skipped()).isZero();
             assertThat(c.lapped()).isZero();

@@ -46,7 +46,7 @@ public final class QueueChild {
         String mode = args[0];
         switch (mode) {
             case "produce" -> produce(args[1], integer(args[2]), integer(args[3]), arg(args[4]), integer(args[5]),
-                    integer(args[6]), WaitStrategy.valueOf(args[7]));
+                    integer(args[6]), WaitStrategy.valueOf(args[7]), args.length > 8 ? arg(args[8]) : 0);
             case "claim-hold" -> claimHold(args[1], integer(args[2]));
             case "consume-log" -> consumeLog(args[1], args[2], arg(args[3]), integer(args[4]), integer(args[5]),
                     integer(args[6]), arg(args[7]));
@@ -67,11 +67,15 @@ public final class QueueChild {
 
     /**
      * Sends messages 0 .. count-1 of producer {@code producer} with {@code send(strategy)}, after
-     * GO. Says DONE, or TIMEOUT if a send waited longer than {@link #PATIENCE} (exit status 1).
+     * GO, with short laps of {@code shortLap} bytes if not 0. Says DONE, or TIMEOUT if a send
+     * waited longer than {@link #PATIENCE} (exit status 1).
      */
     private static void produce(String queueName, int producer, int count, long seed, int min, int max,
-                                WaitStrategy strategy) throws InterruptedException {
+                                WaitStrategy strategy, long shortLap) throws InterruptedException {
         try (SharedQueue queue = SharedQueue.open(queueName); Arena arena = Arena.ofConfined()) {
+            if (shortLap > 0) {
+                queue.setShortLap(shortLap);
+            }
             MemorySegment buffer = arena.allocate(Math.max(1, max), 8);
             readyThenGo();
             long start = System.nanoTime();

@@ -62,6 +62,44 @@ class SpscProcessesTest {
         }
     }
 
+    /** As above, through a 1 MiB ring whose producer child has 64 KiB short laps on. */
+    @Test
+    @Timeout(60)
+    void shortLapsAcrossProcesses() throws Exception {
+        String name = names.next();
+        long seed = QueueTesting.seed("SpscProcessesTest.shortLaps");
+        long capacity = 1 << 20;
+        try (SharedQueue queue = SharedQueue.create(name, capacity, QueueType.SPSC);
+             QueueTesting.Group children = new QueueTesting.Group()) {
+            ChildJvm producer = children.launch("produce", name, "0", Integer.toString(MESSAGES), Long.toString(seed),
+                    "1", Integer.toString(MAX), WaitStrategy.SPIN_THEN_YIELD.name(), Integer.toString(64 << 10));
+            producer.await("READY", Waits.STARTUP);
+            producer.send("GO");
+            StreamCheck check = new StreamCheck(1, seed, 1, MAX);
+            long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+            while (check.total < MESSAGES) {
+                if (queue.receive(check, 256, WaitStrategy.BUSY_SPIN, Duration.ofMillis(200)) == 0) {
+                    children.checkNoneFailed();
+                    assertThat(System.nanoTime() - deadline).as("%s; %s", check, queue.counters()).isNegative();
+                }
+            }
+            Waits.awaitSuccess(producer, Duration.ofSeconds(20));
+            assertThat(queue.poll()).as("nothing after the last message").isNull();
+            QueueCounters c = queue.counters();
+            long laps = c.bytesIn() / capacity;
+            System.out.printf("[spsc short laps] %d messages, %d payload bytes, %d ring laps, %d of padding%n",
+                    check.total, check.payloadBytes, laps, c.paddingIn());
+            assertThat(c.recordsIn()).isEqualTo(MESSAGES);
+            assertThat(c.recordsOut()).isEqualTo(MESSAGES);
+            assertThat(c.depth()).isZero();
+            assertThat(c.bytesOut()).isEqualTo(c.bytesIn());
+            assertThat(c.paddingOut()).isEqualTo(c.paddingIn());
+            assertThat(c.skipped()).isZero();
+            assertThat(c.paddingIn()).as("more padding than whole laps make at the ring's end: some laps were short")
+                    .isGreaterThan((laps + 1) * RecordLayout.aligned(RecordLayout.HEADER + MAX));
+        }
+    }
+
     @Test
     @Timeout(60)
     void producingTestYieldsConsumerProcessParks() throws Exception {

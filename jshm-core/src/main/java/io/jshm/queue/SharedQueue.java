@@ -563,14 +563,22 @@ public final class SharedQueue implements AutoCloseable {
         }
         tailCache = end;
         if (padding > 0) {
-            ring.set(ValueLayout.JAVA_LONG, 0, 0L); // the record's own header, where the padding leads
-            // type and length in one store; pairs with getAcquire in pollSpsc
-            LONG.setRelease(ring, index + LENGTH_OFFSET, header((int) padding, PADDING_TYPE));
-            paddingInCache += padding;
-            region.set(ValueLayout.JAVA_LONG, PADDING_IN, paddingInCache); // plain: see COUNTER_STORES
+            pad(index, padding);
         }
         ring.set(ValueLayout.JAVA_LONG, end & mask, 0L); // the next record's header
         return tail + padding;
+    }
+
+    /**
+     * SPSC: writes padding of {@code padding} bytes at ring index {@code index}, to the ring's end
+     * (out of line, to keep {@link #reserveSpsc} small enough to inline: padding comes once a lap).
+     */
+    private void pad(long index, long padding) {
+        ring.set(ValueLayout.JAVA_LONG, 0, 0L); // the record's own header, where the padding leads
+        // type and length in one store; pairs with getAcquire in pollSpsc
+        LONG.setRelease(ring, index + LENGTH_OFFSET, header((int) padding, PADDING_TYPE));
+        paddingInCache += padding;
+        region.set(ValueLayout.JAVA_LONG, PADDING_IN, paddingInCache); // plain: see COUNTER_STORES
     }
 
     /**
@@ -878,8 +886,7 @@ public final class SharedQueue implements AutoCloseable {
                         count++;
                         recordsOutCache++;
                     } else {
-                        paddingOutCache += aligned;
-                        region.set(ValueLayout.JAVA_LONG, PADDING_OUT, paddingOutCache); // plain: see COUNTER_STORES
+                        passedPadding(aligned);
                     }
                 } else if (length == 0) {
                     break; // nothing published here yet: the producer zeroed this header before
@@ -897,6 +904,16 @@ public final class SharedQueue implements AutoCloseable {
             }
         }
         return count;
+    }
+
+    /**
+     * SPSC: counts padding (or an aborted record) of {@code aligned} bytes that the consumer has
+     * passed; out of line, to keep {@link #pollSpsc} within the JIT's inlining limit (325 bytes
+     * of bytecode).
+     */
+    private void passedPadding(long aligned) {
+        paddingOutCache += aligned;
+        region.set(ValueLayout.JAVA_LONG, PADDING_OUT, paddingOutCache); // plain: see COUNTER_STORES
     }
 
     /**

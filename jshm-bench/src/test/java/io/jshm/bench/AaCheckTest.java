@@ -1,6 +1,8 @@
 package io.jshm.bench;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayOutputStream;
@@ -24,21 +26,25 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(120)
 class AaCheckTest {
-    private static final Pattern ROW = Pattern.compile("^(copy B ÷ copy A \\(ideally 1\\)|copy A ÷ Agrona|copy B ÷ Agrona)"
-            + "\\s+([0-9.]+)\\s+([0-9.]+)\\s+([0-9.]+)$", Pattern.MULTILINE);
+    private static final Pattern ROW = Pattern.compile("^(copy B(?:, short laps of \\d+)? ÷ copy A(?: \\(ideally 1\\))?"
+            + "|copy A ÷ Agrona|copy B(?:, short laps of \\d+)? ÷ Agrona)\\s+([0-9.]+)\\s+([0-9.]+)\\s+([0-9.]+)$",
+            Pattern.MULTILINE);
 
-    @Test
-    void reportsTheThreeRatiosAndCleansUp() throws IOException {
+    @ParameterizedTest
+    @ValueSource(ints = {0, 4096})
+    void reportsTheThreeRatiosAndCleansUp(int shortLap) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int rounds = AaCheck.warmRounds(5) + 8;
 
-        int code = AaCheck.main(new String[] {"--size", "256", "--rounds", Integer.toString(rounds), "--segment-ms", "5"},
+        int code = AaCheck.main(new String[] {"--size", "256", "--rounds", Integer.toString(rounds), "--segment-ms", "5",
+                        "--short-lap", Integer.toString(shortLap)},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
 
         String report = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as("%s%s", report, err).isZero();
         assertThat(report).startsWith("A/A check, 256 B messages: " + rounds + " rounds of three 5 ms streams");
+        assertThat(report).contains(shortLap == 0 ? "copy B ÷ copy A (ideally 1)" : "copy B, short laps of 4096 ÷ copy A");
         Matcher m = ROW.matcher(report);
         int rows = 0;
         while (m.find()) {
@@ -66,8 +72,9 @@ class AaCheckTest {
         assertThat(AaCheck.main(new String[] {"--size", "8"}, none, errStream)).isEqualTo(2);
         assertThat(AaCheck.main(new String[] {"--rounds", "1"}, none, errStream)).isEqualTo(2);
         assertThat(AaCheck.main(new String[] {"--colour"}, none, errStream)).isEqualTo(2);
+        assertThat(AaCheck.main(new String[] {"--short-lap", "100"}, none, errStream)).isEqualTo(2);
 
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("bench aa: needs --size 16..", "--rounds must be over",
-                "bench aa: unknown option --colour", "usage: bench aa");
+                "bench aa: unknown option --colour", "--short-lap is 0 (off) or a multiple of 8", "usage: bench aa");
     }
 }

@@ -6,8 +6,9 @@ package io.jshm.queue;
  *
  * @param type        the queue type
  * @param capacity    bytes of the ring
- * @param depth       bytes committed or claimed but not yet consumed, padding not included (for
- *                    broadcast: bytes the producer has written in total, bounded by the capacity)
+ * @param depth       bytes committed or claimed but not yet consumed (SPSC: padding not
+ *                    included; broadcast: bytes the producer has written in total, bounded by the
+ *                    capacity)
  * @param recordsIn   messages committed by producers
  * @param recordsOut  messages handed to the consumer (SPSC, MPSC); 0 for broadcast, whose
  *                    consumers count for themselves

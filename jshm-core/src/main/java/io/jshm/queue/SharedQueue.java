@@ -269,8 +269,8 @@ public final class SharedQueue implements AutoCloseable {
      * {@code bytes / 4} behind pads to the ring's end and goes on at index 0 (the padding is a
      * record like the padding at a ring's end, which every consumer skips). A pair that keeps up
      * then works in a window that stays in the two cores' caches, where a whole ring may not fit:
-     * 4 KiB messages through a 1 MiB ring with 64 KiB short laps run about 1.08 times as fast on
-     * the machine of {@code docs/benchmarks.md}. A consumer that falls behind still gets the whole
+     * 4 KiB messages through a 1 MiB ring with 64 KiB short laps ran 1.07 to 1.2 times as fast
+     * on the machine of {@code docs/benchmarks.md} ({@code bin/jshm bench aa --short-lap}). A consumer that falls behind still gets the whole
      * ring (the producer asks where it is, one load, at index {@code bytes} and then at twice
      * each index it asked at). The price: a consumer that stalls just after a short lap has begun
      * leaves the producer the room before it in the ring, at least {@code bytes * 3/4} less one
@@ -583,9 +583,9 @@ public final class SharedQueue implements AutoCloseable {
 
     /**
      * SPSC: whether this lap of the ring ends early, here at {@code index}, before a record of
-     * {@code aligned} bytes (see {@link #setShortLap}): only if the consumer is at most a quarter of a short
-     * lap behind, and the record then fits before the consumer's position. Asks again at twice
-     * this index if not.
+     * {@code aligned} bytes (see {@link #setShortLap}): only if the consumer is at most a quarter
+     * of a short lap behind, and the record then fits before the consumer's position. Asks again
+     * at twice this index if not.
      * {@return the padding to the ring's end if it does, else 0}
      */
     private long endLapEarly(long tail, long index, int aligned) {

@@ -32,21 +32,9 @@ class ShortLapTest {
     @Test
     @Timeout(20)
     void aConsumerThatKeepsUpKeepsTheProducerInTheFirstShortLap() {
-        try (QueueBasicsTest.Pair q = QueueBasicsTest.Pair.of(QueueType.SPSC, CAPACITY);
-             Arena arena = Arena.ofConfined()) {
-            q.producer().setShortLap(SHORT_LAP);
-            MemorySegment message = arena.allocate(SIZE);
-            long[] next = {0};
-            long furthest = 0;
+        try (Stream q = new Stream(SHORT_LAP)) {
             int messages = 2_000;
-            for (int seq = 0; seq < messages; seq++) {
-                stamp(message, seq);
-                assertThat(q.producer().offer(1, message)).isTrue();
-                furthest = Math.max(furthest, q.producer().counters().bytesIn() & (CAPACITY - 1));
-                assertThat(q.consumer().poll((type, buffer, offset, length) -> check(buffer, offset, length, next[0]++), 10))
-                        .as("one message, no padding").isEqualTo(1);
-            }
-            assertThat(next[0]).isEqualTo(messages);
+            long furthest = q.keepUp(messages);
             assertThat(furthest).as("the producer's furthest ring index").isLessThanOrEqualTo(SHORT_LAP + RECORD);
             QueueCounters c = q.consumer().counters();
             assertThat(c.bytesIn() - c.paddingIn()).as("bytes of messages").isEqualTo((long) messages * RECORD);
@@ -61,32 +49,16 @@ class ShortLapTest {
     @Test
     @Timeout(20)
     void aConsumerThatFallsBehindGetsTheWholeRing() {
-        try (QueueBasicsTest.Pair q = QueueBasicsTest.Pair.of(QueueType.SPSC, CAPACITY);
-             Arena arena = Arena.ofConfined()) {
-            q.producer().setShortLap(SHORT_LAP);
-            MemorySegment message = arena.allocate(SIZE);
+        try (Stream q = new Stream(SHORT_LAP)) {
             for (int round = 0; round < 3; round++) { // from index 0, then from wherever the last round left the tail
                 long start = q.producer().counters().bytesOut();
-                int queued = 0;
-                while (true) {
-                    stamp(message, queued);
-                    if (!q.producer().offer(1, message)) {
-                        break;
-                    }
-                    queued++;
-                }
+                q.fill();
                 QueueCounters c = q.producer().counters();
                 assertThat(c.depth()).as("round %d: a full ring, less what padding at its end and the next header take", round)
                         .isGreaterThan(CAPACITY - 2L * RECORD - RecordLayout.HEADER).isLessThanOrEqualTo(CAPACITY);
                 assertThat(c.bytesIn() - start - c.depth()).as("round %d: padding only where records do not fit", round)
                         .isLessThan(RECORD);
-                long[] next = {0};
-                int drained = 0;
-                while (drained < queued) {
-                    drained += q.consumer().poll((type, buffer, offset, length) -> check(buffer, offset, length, next[0]++),
-                            1000);
-                }
-                assertThat(next[0]).isEqualTo(queued);
+                q.drain();
                 assertThat(q.consumer().counters().depth()).isZero();
             }
         }
@@ -95,58 +67,29 @@ class ShortLapTest {
     @Test
     @Timeout(20)
     void untilTheConsumerPassesThePaddingTheRoomIsWhatLiesBeforeIt() {
-        try (QueueBasicsTest.Pair q = QueueBasicsTest.Pair.of(QueueType.SPSC, CAPACITY);
-             Arena arena = Arena.ofConfined()) {
-            q.producer().setShortLap(SHORT_LAP);
-            MemorySegment message = arena.allocate(SIZE);
-            long[] next = {0};
-            int seq = 0;
+        try (Stream q = new Stream(SHORT_LAP)) {
             // keep up until the producer ends a lap early, then stop consuming
             while (true) {
-                stamp(message, seq++);
-                assertThat(q.producer().offer(1, message)).isTrue();
+                assertThat(q.offer()).isTrue();
                 if (q.producer().counters().paddingIn() > 0) {
                     break;
                 }
-                assertThat(q.consumer().poll((type, buffer, offset, length) -> check(buffer, offset, length, next[0]++), 10))
-                        .isEqualTo(1);
+                assertThat(q.poll()).isEqualTo(1);
             }
             QueueCounters wrapped = q.producer().counters();
             long lapEnd = (wrapped.bytesIn() - RECORD - wrapped.paddingIn()) & (CAPACITY - 1); // the padding's index
             assertThat(lapEnd).isGreaterThanOrEqualTo(SHORT_LAP).isLessThan(SHORT_LAP + RECORD);
             assertThat(wrapped.depth()).as("the padding is not depth").isEqualTo(RECORD);
-            int queued = 0;
-            while (true) {
-                stamp(message, seq);
-                if (!q.producer().offer(1, message)) {
-                    break;
-                }
-                seq++;
-                queued++;
-            }
+            int queued = q.fill();
             assertThat((long) (queued + 1) * RECORD).as("the records since the padding fill what lies before it")
                     .isGreaterThan(lapEnd - RECORD - RecordLayout.HEADER)
                     .isLessThanOrEqualTo(lapEnd);
             // once the consumer has passed the padding there is room again, at least the documented minimum
-            int drained = 0;
-            while (drained < queued + 1) {
-                drained += q.consumer().poll((type, buffer, offset, length) -> check(buffer, offset, length, next[0]++), 1000);
-            }
-            int more = 0;
-            while (true) {
-                stamp(message, seq);
-                if (!q.producer().offer(1, message)) {
-                    break;
-                }
-                seq++;
-                more++;
-            }
-            assertThat((long) more * RECORD).isGreaterThanOrEqualTo(SHORT_LAP * 3 / 4 - RECORD);
-            while (next[0] < seq) {
-                q.consumer().poll((type, buffer, offset, length) -> check(buffer, offset, length, next[0]++), 1000);
-            }
+            q.drain();
+            assertThat((long) q.fill() * RECORD).isGreaterThanOrEqualTo(SHORT_LAP * 3 / 4 - RECORD);
+            q.drain();
             QueueCounters c = q.consumer().counters();
-            assertThat(c.recordsOut()).isEqualTo(seq);
+            assertThat(c.recordsOut()).isEqualTo(q.sent);
             assertThat(c.paddingOut()).isEqualTo(c.paddingIn());
             assertThat(c.depth()).isZero();
         }
@@ -155,23 +98,11 @@ class ShortLapTest {
     @Test
     @Timeout(20)
     void offByDefaultLapsAreWhole() {
-        try (QueueBasicsTest.Pair q = QueueBasicsTest.Pair.of(QueueType.SPSC, CAPACITY);
-             Arena arena = Arena.ofConfined()) {
-            MemorySegment message = arena.allocate(SIZE);
-            long[] next = {0};
-            long furthest = 0;
-            int messages = 600;
-            for (int seq = 0; seq < messages; seq++) {
-                stamp(message, seq);
-                assertThat(q.producer().offer(1, message)).isTrue();
-                furthest = Math.max(furthest, q.producer().counters().bytesIn() & (CAPACITY - 1));
-                assertThat(q.consumer().poll((type, buffer, offset, length) -> check(buffer, offset, length, next[0]++), 10))
-                        .isEqualTo(1);
-                if (seq == messages / 2) {
-                    q.producer().setShortLap(SHORT_LAP);
-                    q.producer().setShortLap(0); // and off again
-                }
-            }
+        try (Stream q = new Stream(0)) {
+            long furthest = q.keepUp(300);
+            q.producer().setShortLap(SHORT_LAP);
+            q.producer().setShortLap(0); // and off again
+            furthest = Math.max(furthest, q.keepUp(300));
             assertThat(furthest).isGreaterThan(CAPACITY - RECORD - RecordLayout.HEADER);
             QueueCounters c = q.consumer().counters();
             assertThat(c.paddingIn()).as("padding only at the ring's end").isLessThan(RECORD * (c.bytesIn() / CAPACITY + 1));
@@ -197,14 +128,85 @@ class ShortLapTest {
         }
     }
 
-    private static void stamp(MemorySegment message, long seq) {
-        message.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, seq);
-        message.set(ValueLayout.JAVA_LONG_UNALIGNED, SIZE - 8, ~seq);
-    }
+    /**
+     * An SPSC queue of {@link #CAPACITY} bytes, its producer (with short laps of {@code shortLap}
+     * bytes, 0 for off) and its consumer in this process, sending {@link #SIZE}-byte messages
+     * that carry their sequence number, and checking each as it arrives.
+     */
+    private static final class Stream implements AutoCloseable {
+        private final QueueBasicsTest.Pair pair = QueueBasicsTest.Pair.of(QueueType.SPSC, CAPACITY);
+        private final Arena arena = Arena.ofConfined();
+        private final MemorySegment message = arena.allocate(SIZE);
+        private final MessageHandler check = (type, buffer, offset, length) -> {
+            assertThat(length).isEqualTo(SIZE);
+            assertThat(buffer.get(ValueLayout.JAVA_LONG_UNALIGNED, offset)).isEqualTo(this.received);
+            assertThat(buffer.get(ValueLayout.JAVA_LONG_UNALIGNED, offset + SIZE - 8)).isEqualTo(~this.received);
+            this.received++;
+        };
+        long sent;
+        long received;
 
-    private static void check(MemorySegment buffer, long offset, int length, long seq) {
-        assertThat(length).isEqualTo(SIZE);
-        assertThat(buffer.get(ValueLayout.JAVA_LONG_UNALIGNED, offset)).isEqualTo(seq);
-        assertThat(buffer.get(ValueLayout.JAVA_LONG_UNALIGNED, offset + SIZE - 8)).isEqualTo(~seq);
+        Stream(long shortLap) {
+            pair.producer().setShortLap(shortLap);
+        }
+
+        SharedQueue producer() {
+            return pair.producer();
+        }
+
+        SharedQueue consumer() {
+            return pair.consumer();
+        }
+
+        /** {@return whether the next message went in} */
+        boolean offer() {
+            message.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, sent);
+            message.set(ValueLayout.JAVA_LONG_UNALIGNED, SIZE - 8, ~sent);
+            boolean in = pair.producer().offer(1, message);
+            sent += in ? 1 : 0;
+            return in;
+        }
+
+        /** {@return how many messages arrived (at most 10), each checked} */
+        int poll() {
+            return pair.consumer().poll(check, 10);
+        }
+
+        /** Offers until the queue is full. {@return how many went in} */
+        int fill() {
+            int n = 0;
+            while (offer()) {
+                n++;
+            }
+            return n;
+        }
+
+        /** Polls until every message sent has arrived. */
+        void drain() {
+            while (received < sent) {
+                pair.consumer().poll(check, 1000);
+            }
+        }
+
+        /**
+         * Sends {@code messages} one at a time, each polled at once (one message a poll, the
+         * padding never delivered). {@return the furthest ring index the tail reached}
+         */
+        long keepUp(int messages) {
+            long furthest = 0;
+            for (int i = 0; i < messages; i++) {
+                assertThat(offer()).isTrue();
+                furthest = Math.max(furthest, pair.producer().counters().bytesIn() & (CAPACITY - 1));
+                assertThat(poll()).as("one message, no padding").isEqualTo(1);
+            }
+            assertThat(received).isEqualTo(sent);
+            return furthest;
+        }
+
+        @Override
+        public void close() {
+            arena.close();
+            pair.close();
+        }
     }
 }

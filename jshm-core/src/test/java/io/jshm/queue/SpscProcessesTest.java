@@ -44,14 +44,7 @@ class SpscProcessesTest {
             producer.await("READY", Waits.STARTUP);
             long start = System.nanoTime();
             producer.send("GO");
-            StreamCheck check = new StreamCheck(1, seed, 1, MAX);
-            long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-            while (check.total < MESSAGES) {
-                if (queue.receive(check, 256, WaitStrategy.BUSY_SPIN, Duration.ofMillis(200)) == 0) {
-                    children.checkNoneFailed();
-                    assertThat(System.nanoTime() - deadline).as("%s; %s", check, queue.counters()).isNegative();
-                }
-            }
+            StreamCheck check = receiveAll(queue, children, seed);
             long millis = Waits.millisSince(start);
             Waits.awaitSuccess(producer, Duration.ofSeconds(20));
             assertThat(queue.poll()).as("nothing after the last message").isNull();
@@ -75,14 +68,7 @@ class SpscProcessesTest {
                     "1", Integer.toString(MAX), WaitStrategy.SPIN_THEN_YIELD.name(), Integer.toString(64 << 10));
             producer.await("READY", Waits.STARTUP);
             producer.send("GO");
-            StreamCheck check = new StreamCheck(1, seed, 1, MAX);
-            long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-            while (check.total < MESSAGES) {
-                if (queue.receive(check, 256, WaitStrategy.BUSY_SPIN, Duration.ofMillis(200)) == 0) {
-                    children.checkNoneFailed();
-                    assertThat(System.nanoTime() - deadline).as("%s; %s", check, queue.counters()).isNegative();
-                }
-            }
+            StreamCheck check = receiveAll(queue, children, seed);
             Waits.awaitSuccess(producer, Duration.ofSeconds(20));
             assertThat(queue.poll()).as("nothing after the last message").isNull();
             QueueCounters c = queue.counters();
@@ -140,6 +126,20 @@ class SpscProcessesTest {
                     millis);
             assertCounters(c, ProcessHandle.current().pid());
         }
+    }
+
+    /** Busy-spins until {@link #MESSAGES} messages of producer 0 have arrived and checked, for at most 40 s. */
+    private static StreamCheck receiveAll(SharedQueue queue, QueueTesting.Group children, long seed)
+            throws InterruptedException {
+        StreamCheck check = new StreamCheck(1, seed, 1, MAX);
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        while (check.total < MESSAGES) {
+            if (queue.receive(check, 256, WaitStrategy.BUSY_SPIN, Duration.ofMillis(200)) == 0) {
+                children.checkNoneFailed();
+                assertThat(System.nanoTime() - deadline).as("%s; %s", check, queue.counters()).isNegative();
+            }
+        }
+        return check;
     }
 
     private static void assertCounters(QueueCounters c, long producerPid) {

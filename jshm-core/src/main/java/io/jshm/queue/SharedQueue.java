@@ -528,8 +528,7 @@ public final class SharedQueue implements AutoCloseable {
             publishBroadcast(position, RecordLayout.aligned(recordLength), false);
         } else {
             if (type == QueueType.SPSC) {
-                paddingInCache += RecordLayout.aligned(recordLength);
-                region.set(ValueLayout.JAVA_LONG, PADDING_IN, paddingInCache); // plain: see COUNTER_STORES
+                wrotePadding(RecordLayout.aligned(recordLength));
             }
             // type and length in one store; pairs with getAcquire in pollHead
             LONG.setRelease(ring, index + LENGTH_OFFSET, header(recordLength, PADDING_TYPE));
@@ -577,7 +576,12 @@ public final class SharedQueue implements AutoCloseable {
         ring.set(ValueLayout.JAVA_LONG, 0, 0L); // the record's own header, where the padding leads
         // type and length in one store; pairs with getAcquire in pollSpsc
         LONG.setRelease(ring, index + LENGTH_OFFSET, header((int) padding, PADDING_TYPE));
-        paddingInCache += padding;
+        wrotePadding(padding);
+    }
+
+    /** SPSC: counts padding (or an aborted record) of {@code bytes} that the producer has written. */
+    private void wrotePadding(long bytes) {
+        paddingInCache += bytes;
         region.set(ValueLayout.JAVA_LONG, PADDING_IN, paddingInCache); // plain: see COUNTER_STORES
     }
 

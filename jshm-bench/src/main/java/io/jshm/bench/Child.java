@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -13,8 +15,8 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * Child a TRANSPORT PREFIX ADDRESS WARM_MS:COUNT LAT_MS:COUNT STREAM_WARM_MS:STREAM_MS VERIFY OUT SIZE...   (the driver)
  * Child b TRANSPORT PREFIX ADDRESS VERIFY SIZE...                           (echoes, consumes, checks)
- * Child ia PREFIX WARM_MS:COUNT LAT_MS:COUNT BLOCK STREAM_WARM_MS:STREAM_MS SEGMENTS OUT SIZE...   (interleaved, A)
- * Child ib PREFIX BLOCK SEGMENTS SIZE...                     (interleaved, B)
+ * Child ia INTERLEAVING PREFIX WARM_MS:COUNT LAT_MS:COUNT BLOCK STREAM_WARM_MS:STREAM_MS SEGMENTS OUT SIZE...   (interleaved, A)
+ * Child ib INTERLEAVING PREFIX BLOCK SEGMENTS SIZE...        (interleaved, B)
  * Child lifecycle PREFIX OUT SIZE:ITERATIONS...                              (see RegionCosts)
  * Child copy PREFIX BUDGET_MS OUT SIZE...
  * </pre>
@@ -101,65 +103,81 @@ final class Child {
 
     // ------------------------------------------------------------------ interleaved round trips
 
-    /** The transports the interleaved part alternates, in block order. */
-    static final Transport[] INTERLEAVED = {Transport.JSHM_SPSC, Transport.AGRONA_ONE_TO_ONE};
+    /**
+     * {@return the index, among {@code n} transports, of the one whose turn {@code slot} (a block
+     * of round trips, or a timed stream) is} Slots come in rounds of one per transport. Round
+     * {@code r} rotates the order by {@code r}, and every other lap of rotations runs it backwards,
+     * so that over {@code 2n} rounds each transport has each place equally often and, for two or
+     * three transports, follows each other one equally often: a transport that gains or loses by
+     * what ran before it does so for all alike.
+     */
+    static int turn(long slot, int n) {
+        long round = slot / n;
+        int place = (int) (slot % n);
+        if ((round / n) % 2 == 1) {
+            place = n - 1 - place;
+        }
+        return (int) ((place + round) % n);
+    }
 
     /**
-     * Round trips, then one-way streams, over jshm SPSC and Agrona OneToOne from the same two
-     * processes, alternating between the two, so that both meet the same machine (on a shared VM
-     * a hypervisor's placement of the two vCPUs moves a round trip between about 0.3 and 0.9 µs
-     * and a stream by as much, and changes over seconds; separate processes run seconds apart
-     * meet it differently).
+     * Round trips, then one-way streams, over the transports of an {@link Interleaving} (jshm SPSC
+     * and Agrona OneToOne) from the same two processes, taking turns (see {@link #turn}), so that all
+     * meet the same machine (on a shared VM a hypervisor's placement of the two vCPUs moves a
+     * round trip between about 0.3 and 0.9 µs and a stream by as much, and changes over seconds;
+     * separate processes run seconds apart meet it differently).
      * <ul>
      *   <li>Round trips in blocks of {@code BLOCK}: warm-up for at least {@code WARM_MS} and
      *       {@code COUNT} round trips of each, then at least {@code LAT_MS} and {@code COUNT} of
      *       each recorded (past three times that long, a tenth will do). A phase changes only at
-     *       the start of a pair of blocks, so both get as many blocks.</li>
+     *       the start of a round of blocks, so all get as many blocks.</li>
      *   <li>Streams, per size: one untimed stream of {@code STREAM_WARM_MS} on each, then
-     *       {@code SEGMENTS} timed streams of {@code STREAM_MS / SEGMENTS} on each, alternating.
-     *       Short streams make adjacent pairs meet the same machine, as the blocks of round trips
-     *       do.</li>
+     *       {@code SEGMENTS} timed streams of {@code STREAM_MS / SEGMENTS} on each, in turns.
+     *       Short streams make the streams of a round meet the same machine, as the blocks of
+     *       round trips do.</li>
      * </ul>
      * Writes one {@link ResultFile#RTT} record per transport, then per size one
-     * {@link ResultFile#STREAM} record per transport (the segments summed), in {@link #INTERLEAVED}
-     * order, and one {@link ResultFile#PAIRS} record (each segment).
+     * {@link ResultFile#STREAM} record per transport (the segments summed), in the order of
+     * {@link Interleaving#transports}, and one {@link ResultFile#PAIRS} record (each segment, in
+     * the order run).
      */
     private static void interleavedDriver(String[] args) throws Exception {
-        String prefix = args[1];
-        String[] warm = args[2].split(":");
-        String[] latency = args[3].split(":");
-        int block = Integer.parseInt(args[4]);
-        String[] stream = args[5].split(":");
-        int segments = Integer.parseInt(args[6]);
-        int[] sizes = sizes(args, 8);
+        Interleaving which = Interleaving.valueOf(args[1]);
+        String prefix = args[2];
+        String[] warm = args[3].split(":");
+        String[] latency = args[4].split(":");
+        int block = Integer.parseInt(args[5]);
+        String[] stream = args[6].split(":");
+        int segments = Integer.parseInt(args[7]);
+        int[] sizes = sizes(args, 9);
         long warmMillis = Long.parseLong(warm[0]);
         long warmCount = Long.parseLong(warm[1]);
         long millis = Long.parseLong(latency[0]);
         long count = Long.parseLong(latency[1]);
         int max = Arrays.stream(sizes).max().orElse(Messages.PING_LENGTH);
-        boolean big = max > Ends.SMALL_MAX;
+        int t = which.transports().size();
         ResultFile results = new ResultFile();
-        try (Ends first = Ends.open(INTERLEAVED[0], true, prefix, "-", big);
-             Ends second = Ends.open(INTERLEAVED[1], true, prefix, "-", big)) {
-            Child[] ends = {new Child(first, false, max), new Child(second, false, max)};
-            long[][] samples = {new long[MAX_SAMPLES], new long[MAX_SAMPLES]};
-            int[] n = new int[2];
+        List<Ends> opened = new ArrayList<>();
+        try {
+            Child[] ends = interleavedEnds(which, true, prefix, max, opened);
+            long[][] samples = new long[t][MAX_SAMPLES];
+            int[] n = new int[t];
             boolean recording = false;
             long warmEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(warmMillis);
             long end = 0;
             long cap = 0;
             long i = 0;
             for (; ; i++) {
-                int k = (int) (i / block) & 1;
-                if (i % (2L * block) == 0) {
+                int k = turn(i / block, t);
+                if (i % ((long) t * block) == 0) {
                     long now = System.nanoTime();
-                    int fewest = Math.min(n[0], n[1]);
-                    if (!recording && i >= 2 * warmCount && now - warmEnd >= 0) {
+                    int fewest = Arrays.stream(n).min().orElse(0);
+                    if (!recording && i >= t * warmCount && now - warmEnd >= 0) {
                         recording = true;
                         end = now + TimeUnit.MILLISECONDS.toNanos(millis);
                         cap = now + TimeUnit.MILLISECONDS.toNanos(3 * millis);
                     } else if (recording && ((now - end >= 0 && fewest >= count) || (now - cap >= 0 && fewest * 10L >= count)
-                            || Math.max(n[0], n[1]) + block > MAX_SAMPLES)) {
+                            || Arrays.stream(n).max().orElse(0) + block > MAX_SAMPLES)) {
                         break;
                     }
                 }
@@ -168,49 +186,58 @@ final class Child {
                     samples[k][n[k]++] = nanos;
                 }
             }
-            Child last = ends[(int) (i / block) & 1];
+            Child last = ends[turn(i / block, t)];
             Messages.control(last.message, Messages.END, 0);
             last.ends.out(Messages.PING_LENGTH).send(last.message, Messages.CONTROL_LENGTH);
-            results.add(ResultFile.RTT, samples[0], n[0]);
-            results.add(ResultFile.RTT, samples[1], n[1]);
+            for (int k = 0; k < t; k++) {
+                results.add(ResultFile.RTT, samples[k], n[k]);
+            }
 
             long streamWarm = Long.parseLong(stream[0]);
             long segmentMillis = Math.max(1, Long.parseLong(stream[1]) / segments);
             for (int size : sizes) {
-                long[][] sums = {{size, 0, 0}, {size, 0, 0}};
-                long[] each = new long[1 + 4 * segments];
+                long[][] sums = new long[t][];
+                for (int k = 0; k < t; k++) {
+                    sums[k] = new long[] {size, 0, 0};
+                }
+                long[] each = new long[1 + 2 * t * segments];
                 each[0] = size;
                 for (Child c : ends) {
                     c.stream(size, streamWarm, 1); // untimed: the JIT's turn
                 }
-                for (int segment = 0; segment < 2 * segments; segment++) {
-                    long[] r = ends[segment & 1].stream(size, 0, segmentMillis);
-                    sums[segment & 1][1] += r[1];
-                    sums[segment & 1][2] += r[2];
+                for (int segment = 0; segment < t * segments; segment++) {
+                    int k = turn(segment, t);
+                    long[] r = ends[k].stream(size, 0, segmentMillis);
+                    sums[k][1] += r[1];
+                    sums[k][2] += r[2];
                     each[1 + 2 * segment] = r[1];
                     each[2 + 2 * segment] = r[2];
                 }
-                results.add(ResultFile.STREAM, sums[0]);
-                results.add(ResultFile.STREAM, sums[1]);
+                for (long[] sum : sums) {
+                    results.add(ResultFile.STREAM, sum);
+                }
                 results.add(ResultFile.PAIRS, each);
             }
+        } finally {
+            close(opened);
         }
-        results.write(Path.of(args[7]));
+        results.write(Path.of(args[8]));
     }
 
     /** B of {@link #interleavedDriver}: echoes, then drains the streams, on the transport whose turn it is. */
     private static void interleavedEcho(String[] args) throws Exception {
-        String prefix = args[1];
-        int block = Integer.parseInt(args[2]);
-        int segments = Integer.parseInt(args[3]);
-        int[] sizes = sizes(args, 4);
+        Interleaving which = Interleaving.valueOf(args[1]);
+        String prefix = args[2];
+        int block = Integer.parseInt(args[3]);
+        int segments = Integer.parseInt(args[4]);
+        int[] sizes = sizes(args, 5);
         int max = Arrays.stream(sizes).max().orElse(Messages.PING_LENGTH);
-        boolean big = max > Ends.SMALL_MAX;
-        try (Ends first = Ends.open(INTERLEAVED[0], false, prefix, "-", big);
-             Ends second = Ends.open(INTERLEAVED[1], false, prefix, "-", big)) {
-            Child[] ends = {new Child(first, false, max), new Child(second, false, max)};
+        List<Ends> opened = new ArrayList<>();
+        try {
+            Child[] ends = interleavedEnds(which, false, prefix, max, opened);
+            int t = ends.length;
             for (long i = 0; ; i++) {
-                Child c = ends[(int) (i / block) & 1];
+                Child c = ends[turn(i / block, t)];
                 c.await(c.ends.in(Messages.PING_LENGTH));
                 if (c.got.first == Messages.END) {
                     System.out.println("received rtt " + i);
@@ -225,11 +252,48 @@ final class Child {
                 for (Child c : ends) {
                     received += c.consume(size);
                 }
-                for (int segment = 0; segment < 2 * segments; segment++) {
-                    received += ends[segment & 1].consume(size);
+                for (int segment = 0; segment < t * segments; segment++) {
+                    received += ends[turn(segment, t)].consume(size);
                 }
                 System.out.println("received " + size + " " + received);
             }
+        } finally {
+            close(opened);
+        }
+    }
+
+    /**
+     * Opens end A or B of each transport of {@code which}, adding each to {@code opened} (for the
+     * caller to close, also if a later one fails). {@return a child per transport}
+     */
+    private static Child[] interleavedEnds(Interleaving which, boolean a, String prefix, int max, List<Ends> opened)
+            throws IOException, InterruptedException {
+        List<Transport> transports = which.transports();
+        Child[] ends = new Child[transports.size()];
+        for (int k = 0; k < ends.length; k++) {
+            Ends e = Ends.open(transports.get(k), a, prefix, "-", max > Ends.SMALL_MAX);
+            opened.add(e);
+            ends[k] = new Child(e, false, max);
+        }
+        return ends;
+    }
+
+    /** Closes every one of {@code opened}, then throws the first failure, if any. */
+    private static void close(List<Ends> opened) throws IOException {
+        IOException failed = null;
+        for (Ends e : opened) {
+            try {
+                e.close();
+            } catch (IOException | RuntimeException x) {
+                if (failed == null) {
+                    failed = x instanceof IOException io ? io : new IOException(x);
+                } else {
+                    failed.addSuppressed(x);
+                }
+            }
+        }
+        if (failed != null) {
+            throw failed;
         }
     }
 

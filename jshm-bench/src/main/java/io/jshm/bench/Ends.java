@@ -13,6 +13,16 @@ record Ends(Link out, Link outBig, Link in, Link inBig) implements AutoCloseable
 
     /** The largest message the small rings take; larger ones go through the big ring. */
     static final int SMALL_MAX = 4096;
+    /** The short lap of {@link Transport#JSHM_SPSC_SHORT_LAPS}'s producers: 64 KiB, as in decision 52's measurements. */
+    static final long SHORT_LAP = 64 << 10;
+
+    /**
+     * {@return the prefix of the names {@code transport} uses}: the jshm SPSC queues with short
+     * laps are queues of their own, beside the plain ones, in the interleaved part.
+     */
+    static String prefix(Transport transport, String prefix) {
+        return transport == Transport.JSHM_SPSC_SHORT_LAPS ? prefix + "-short" : prefix;
+    }
 
     /** {@return the link that carries outgoing messages of {@code size} bytes} */
     Link out(int size) {
@@ -32,10 +42,12 @@ record Ends(Link out, Link outBig, Link in, Link inBig) implements AutoCloseable
      */
     static Ends open(Transport transport, boolean a, String prefix, String address, boolean big)
             throws IOException, InterruptedException {
-        String ab = prefix + "-ab";
-        String ba = prefix + "-ba";
+        String ab = prefix(transport, prefix) + "-ab";
+        String ba = prefix(transport, prefix) + "-ba";
         return switch (transport) {
-            case JSHM_SPSC, JSHM_MPSC -> queues(a, new QueueLink(ab), new QueueLink(ba), big ? new QueueLink(ab + "-big") : null);
+            case JSHM_SPSC, JSHM_MPSC -> queues(a, new QueueLink(ab, 0), new QueueLink(ba, 0), big ? new QueueLink(ab + "-big", 0) : null);
+            case JSHM_SPSC_SHORT_LAPS -> queues(a, new QueueLink(ab, SHORT_LAP), new QueueLink(ba, SHORT_LAP),
+                    big ? new QueueLink(ab + "-big", SHORT_LAP) : null);
             case AGRONA_ONE_TO_ONE, AGRONA_MANY_TO_ONE -> {
                 boolean many = transport == Transport.AGRONA_MANY_TO_ONE;
                 yield queues(a, new AgronaLink(ab, many), new AgronaLink(ba, many), big ? new AgronaLink(ab + "-big", many) : null);

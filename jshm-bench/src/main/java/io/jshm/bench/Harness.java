@@ -16,7 +16,6 @@ import java.util.Locale;
  * so no part inherits another's JIT state, heap or caches.
  */
 final class Harness {
-    static final String INTERLEAVED = "interleaved round trips";
     static final String LIFECYCLE = "lifecycle";
     static final String COPY = "copy";
 
@@ -39,10 +38,12 @@ final class Harness {
         }
     }
 
-    /** {@return the names of the parts, in run order: the transports' labels, the interleaved round trips, lifecycle and copy} */
+    /** {@return the names of the parts, in run order: the transports' labels, the interleaved parts, lifecycle and copy} */
     static List<String> parts() {
         List<String> parts = new ArrayList<>(Transport.labels());
-        parts.add(INTERLEAVED);
+        for (Interleaving i : Interleaving.values()) {
+            parts.add(i.part());
+        }
         parts.add(LIFECYCLE);
         parts.add(COPY);
         return parts;
@@ -86,12 +87,13 @@ final class Harness {
 
     private void runPart(String part, int round, boolean record) throws IOException, InterruptedException {
         String prefix = plan.prefix() + "-" + round + "-" + Integer.toString(parts().indexOf(part), 36);
+        Interleaving interleaving = Interleaving.ofPart(part);
         if (part.equals(LIFECYCLE)) {
             lifecycle(prefix, record);
-        } else if (part.equals(INTERLEAVED)) {
-            Pair.Outcome outcome = Pair.runInterleaved(plan, prefix, dir);
+        } else if (interleaving != null) {
+            Pair.Outcome outcome = Pair.runInterleaved(interleaving, plan, prefix, dir);
             if (record) {
-                results.addInterleaved(outcome);
+                results.addInterleaved(interleaving, outcome);
             }
         } else if (part.equals(COPY)) {
             copy(prefix, record);

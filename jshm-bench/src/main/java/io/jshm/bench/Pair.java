@@ -43,21 +43,9 @@ final class Pair {
         String address = "-";
         try {
             switch (transport) {
-                case JSHM_SPSC, JSHM_MPSC -> {
-                    QueueType type = transport == Transport.JSHM_SPSC ? QueueType.SPSC : QueueType.MPSC;
-                    made.add(SharedQueue.create(prefix + "-ab", RING, type));
-                    made.add(SharedQueue.create(prefix + "-ba", RING, type));
-                    if (big) {
-                        made.add(SharedQueue.create(prefix + "-ab-big", BIG_RING, type));
-                    }
-                }
-                case AGRONA_ONE_TO_ONE, AGRONA_MANY_TO_ONE -> {
-                    files.add(agronaFile(prefix + "-ab", RING));
-                    files.add(agronaFile(prefix + "-ba", RING));
-                    if (big) {
-                        files.add(agronaFile(prefix + "-ab-big", BIG_RING));
-                    }
-                }
+                case JSHM_SPSC, JSHM_SPSC_SHORT_LAPS, JSHM_MPSC -> queues(Ends.prefix(transport, prefix),
+                        transport == Transport.JSHM_MPSC ? QueueType.MPSC : QueueType.SPSC, big, made);
+                case AGRONA_ONE_TO_ONE, AGRONA_MANY_TO_ONE -> agronaFiles(prefix, big, files);
                 case JSHM_RAW -> made.add(SharedMemory.create(prefix + "-raw", RawRegionLink.REGION_SIZE));
                 case C_FLOOR -> {
                     made.add(SharedMemory.create(prefix + "-raw", RawRegionLink.REGION_SIZE));
@@ -72,6 +60,27 @@ final class Pair {
             return runEnds(transport, plan, prefix, address, sizes, dir, natives);
         } finally {
             remove(made, files);
+        }
+    }
+
+    /**
+     * Makes queues {@code PREFIX-ab} and {@code PREFIX-ba} of {@link #RING} bytes, and
+     * {@code PREFIX-ab-big} of {@link #BIG_RING} if {@code big}, adding each to {@code made}.
+     */
+    private static void queues(String prefix, QueueType type, boolean big, List<AutoCloseable> made) {
+        made.add(SharedQueue.create(prefix + "-ab", RING, type));
+        made.add(SharedQueue.create(prefix + "-ba", RING, type));
+        if (big) {
+            made.add(SharedQueue.create(prefix + "-ab-big", BIG_RING, type));
+        }
+    }
+
+    /** As {@link #queues}, Agrona's ring files, adding each to {@code files}. */
+    private static void agronaFiles(String prefix, boolean big, List<Path> files) throws IOException {
+        files.add(agronaFile(prefix + "-ab", RING));
+        files.add(agronaFile(prefix + "-ba", RING));
+        if (big) {
+            files.add(agronaFile(prefix + "-ab-big", BIG_RING));
         }
     }
 
@@ -117,7 +126,7 @@ final class Pair {
         }
     }
 
-    /** Round trips in blocks of this many, alternating between the transports of {@link Child#INTERLEAVED}. */
+    /** Round trips in blocks of this many, the transports of an {@link Interleaving} taking turns. */
     static final int INTERLEAVED_BLOCK = 1000;
     /**
      * The length of one timed stream in the interleaved part: short, so that the two of a pair
@@ -134,42 +143,43 @@ final class Pair {
     }
 
     /**
-     * The interleaved part: jshm SPSC queues and Agrona OneToOne rings side by side (the same names:
-     * the Agrona files end in {@code .agrona}), one pair of processes alternating between them
-     * (see {@link Child#INTERLEAVED}). {@return A's two round-trip records and what B received}
+     * An interleaved part: jshm SPSC queues ({@link Ends#prefix}) and Agrona OneToOne rings (files
+     * ending {@code .agrona}) side by side, one pair of processes taking turns between them (see
+     * {@link Child#turn}). {@return A's round-trip record per transport, its stream records, and
+     * what B received}
      */
-    static Outcome runInterleaved(Plan plan, String prefix, Path dir) throws IOException, InterruptedException {
+    static Outcome runInterleaved(Interleaving which, Plan plan, String prefix, Path dir)
+            throws IOException, InterruptedException {
         List<AutoCloseable> made = new ArrayList<>();
         List<Path> files = new ArrayList<>();
         Path out = dir.resolve(prefix + ".a");
         List<Integer> sizes = plan.sizes();
         try {
-            List<String> directions = new ArrayList<>(List.of("-ab", "-ba"));
-            if (sizes.stream().anyMatch(size -> size > Ends.SMALL_MAX)) {
-                directions.add("-ab-big");
-            }
-            for (String direction : directions) {
-                long ring = direction.endsWith("-big") ? BIG_RING : RING;
-                made.add(SharedQueue.create(prefix + direction, ring, QueueType.SPSC));
-                files.add(agronaFile(prefix + direction, ring));
+            boolean big = sizes.stream().anyMatch(size -> size > Ends.SMALL_MAX);
+            for (Transport t : which.transports()) {
+                switch (t) {
+                    case JSHM_SPSC, JSHM_SPSC_SHORT_LAPS -> queues(Ends.prefix(t, prefix), QueueType.SPSC, big, made);
+                    case AGRONA_ONE_TO_ONE -> agronaFiles(prefix, big, files);
+                    default -> throw new IllegalStateException(t.label() + " has no interleaved ends");
+                }
             }
             String block = Integer.toString(INTERLEAVED_BLOCK);
             int segmentCount = interleavedSegments(plan);
             String segments = Integer.toString(segmentCount);
             String[] sizeArgs = sizes.stream().map(String::valueOf).toArray(String[]::new);
-            List<String> b = Processes.javaChild(join(new String[] {"ib", prefix, block, segments}, sizeArgs));
-            List<String> a = Processes.javaChild(join(new String[] {"ia", prefix,
+            List<String> b = Processes.javaChild(join(new String[] {"ib", which.name(), prefix, block, segments}, sizeArgs));
+            List<String> a = Processes.javaChild(join(new String[] {"ia", which.name(), prefix,
                     plan.warmMillis() + ":" + plan.warmCount(), plan.latencyMillis() + ":" + plan.minSamples(), block,
                     plan.warmMillis() + ":" + segmentCount * INTERLEAVED_SEGMENT_MILLIS, segments, out.toString()}, sizeArgs));
-            long timeout = 120 + 2 * (plan.warmMillis() + 3 * plan.latencyMillis()
+            long timeout = 120 + which.transports().size() * (plan.warmMillis() + 3 * plan.latencyMillis()
                     + sizes.size() * (plan.warmMillis() + segmentCount * INTERLEAVED_SEGMENT_MILLIS)) / 1000 * 3;
-            String said = runTwo("interleaved", a, b, dir, timeout);
+            String said = runTwo(which.part(), a, b, dir, timeout);
             Outcome outcome = new Outcome(ResultFile.read(out), received(said));
             List<ResultFile.Entry> rtt = outcome.entries().stream().filter(e -> e.tag() == ResultFile.RTT).toList();
             long timed = rtt.stream().mapToLong(e -> e.values().length).sum();
             Long got = outcome.received().get(-1);
-            if (rtt.size() != 2 || got == null || got < timed) {
-                throw new IOException("interleaved round trips: A recorded " + timed + " in " + rtt.size()
+            if (rtt.size() != which.transports().size() || got == null || got < timed) {
+                throw new IOException(which.part() + ": A recorded " + timed + " in " + rtt.size()
                         + " records, B answered " + got);
             }
             for (int size : sizes) {
@@ -177,7 +187,7 @@ final class Pair {
                         .mapToLong(e -> e.values()[1]).sum();
                 Long arrived = outcome.received().get(size);
                 if (arrived == null || arrived < sent) {
-                    throw new IOException("interleaved streams: A timed " + sent + " messages of " + size
+                    throw new IOException(which.part() + ", streams: A timed " + sent + " messages of " + size
                             + " B, B received " + arrived);
                 }
             }

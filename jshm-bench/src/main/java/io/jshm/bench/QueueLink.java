@@ -18,8 +18,12 @@ final class QueueLink implements Link {
         each.run();
     };
 
-    QueueLink(String name) {
+    /** Opens the queue {@code name}; a {@code shortLap} other than 0 turns short laps on for this handle's producing. */
+    QueueLink(String name, long shortLap) {
         this.queue = SharedQueue.open(name);
+        if (shortLap != 0) {
+            queue.setShortLap(shortLap);
+        }
     }
 
     @Override

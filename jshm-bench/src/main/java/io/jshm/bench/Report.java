@@ -56,9 +56,10 @@ final class Report {
             }
         }
         b.append(String.format(Locale.ROOT, "%nTargets%n"));
+        int width = targets.stream().mapToInt(t -> t.what().length()).max().orElse(0);
         for (Targets.Target t : targets) {
-            b.append(String.format(Locale.ROOT, "  %-58s %8s  (%s)  %s%n", t.what(), ratio(t.measured()), t.rule(),
-                    t.verdict()));
+            b.append(String.format(Locale.ROOT, "  %-" + width + "s %8s  (%s)  %s%n", t.what(), ratio(t.measured()),
+                    t.rule(), t.verdict()));
         }
         return b.toString();
     }

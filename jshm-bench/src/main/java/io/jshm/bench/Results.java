@@ -24,14 +24,14 @@ final class Results {
 
     final Plan plan;
     final Map<Transport, Histogram> roundTrips = new EnumMap<>(Transport.class);
-    /** The interleaved part's round trips, per transport of {@link Child#INTERLEAVED}. */
-    final Map<Transport, Histogram> interleaved = new EnumMap<>(Transport.class);
-    /** The interleaved part's streams, as {@link #streams}. */
-    final Map<Transport, Map<Integer, long[]>> interleavedStreams = new EnumMap<>(Transport.class);
+    /** The interleaved parts' round trips, per part, then transport. */
+    final Map<Interleaving, Map<Transport, Histogram>> interleaved = new EnumMap<>(Interleaving.class);
+    /** The interleaved parts' streams, per part, then as {@link #streams}. */
+    final Map<Interleaving, Map<Transport, Map<Integer, long[]>>> interleavedStreams = new EnumMap<>(Interleaving.class);
     /**
-     * The interleaved part's ratios of jshm SPSC to Agrona OneToOne: {@link #RATIO_RTT}, one per
-     * recorded round (fresh processes and rings each); then per message size (throughput), one
-     * per pair of adjacent timed streams.
+     * The interleaved parts' ratios of their jshm transport to Agrona OneToOne ({@link #pairedKey}):
+     * {@link #RATIO_RTT}, one per recorded round (fresh processes and rings each); then per message
+     * size (throughput), one per round of timed streams.
      */
     final Map<String, List<Double>> interleavedPaired = new LinkedHashMap<>();
     static final String RATIO_RTT = "round trip p50";
@@ -58,13 +58,19 @@ final class Results {
     }
 
     /**
-     * Adds the interleaved part's records: round trips, then streams, each kind in
-     * {@link Child#INTERLEAVED} order.
+     * Adds the records of interleaved part {@code which}: round trips, then streams, each kind in
+     * the order of {@link Interleaving#transports}, and the ratios of its jshm transport to Agrona
+     * OneToOne: per round trip record (one a round of the harness) and per round of timed streams
+     * (one stream of each transport, run one after the other).
      */
-    void addInterleaved(Pair.Outcome outcome) {
+    void addInterleaved(Interleaving which, Pair.Outcome outcome) {
+        Transport[] order = which.transports().toArray(Transport[]::new);
+        int agrona = which.transports().indexOf(Transport.AGRONA_ONE_TO_ONE);
+        Map<Transport, Histogram> rtts = interleaved.computeIfAbsent(which, k -> new EnumMap<>(Transport.class));
+        Map<Transport, Map<Integer, long[]>> rates = interleavedStreams.computeIfAbsent(which, k -> new EnumMap<>(Transport.class));
         int rtt = 0;
         int stream = 0;
-        double[] p50 = new double[2];
+        double[] p50 = new double[order.length];
         List<ResultFile.Entry> pairs = new ArrayList<>();
         for (ResultFile.Entry e : outcome.entries()) {
             long[] v = e.values();
@@ -72,27 +78,50 @@ final class Results {
                 pairs.add(e);
                 continue;
             }
-            int k = (e.tag() == ResultFile.RTT ? rtt++ : stream++) % 2;
-            add(e, Child.INTERLEAVED[k], interleaved, interleavedStreams);
+            int k = (e.tag() == ResultFile.RTT ? rtt++ : stream++) % order.length;
+            add(e, order[k], rtts, rates);
             if (e.tag() == ResultFile.RTT && v.length > 0) {
                 long[] sorted = v.clone();
                 java.util.Arrays.sort(sorted);
                 p50[k] = sorted[(sorted.length - 1) / 2];
             }
         }
-        if (p50[0] > 0 && p50[1] > 0) {
-            interleavedPaired.computeIfAbsent(RATIO_RTT, key -> new ArrayList<>()).add(p50[0] / p50[1]);
+        for (int k = 0; k < order.length; k++) {
+            if (k != agrona && p50[k] > 0 && p50[agrona] > 0) {
+                paired(order[k], RATIO_RTT).add(p50[k] / p50[agrona]);
+            }
         }
         for (ResultFile.Entry e : pairs) {
-            // messages and ns per stream, the transports alternating: a pair is (2i, 2i + 1)
+            // messages and ns per timed stream, in the order run: stream s at (1 + 2s, 2 + 2s), of transport Child.turn
             long[] v = e.values();
-            List<Double> ratios = interleavedPaired.computeIfAbsent(throughputRatio(v[0]), key -> new ArrayList<>());
-            for (int i = 1; i + 3 < v.length; i += 4) {
-                if (v[i + 1] > 0 && v[i + 2] > 0 && v[i + 3] > 0) {
-                    ratios.add(((double) v[i] / v[i + 1]) / ((double) v[i + 2] / v[i + 3]));
+            int rounds = (v.length - 1) / 2 / order.length;
+            for (int round = 0; round < rounds; round++) {
+                double[] rate = new double[order.length];
+                for (int s = round * order.length; s < (round + 1) * order.length; s++) {
+                    long messages = v[1 + 2 * s];
+                    long nanos = v[2 + 2 * s];
+                    rate[Child.turn(s, order.length)] = messages > 0 && nanos > 0 ? (double) messages / nanos : 0;
+                }
+                for (int k = 0; k < order.length; k++) {
+                    if (k != agrona && rate[k] > 0 && rate[agrona] > 0) {
+                        paired(order[k], throughputRatio(v[0])).add(rate[k] / rate[agrona]);
+                    }
                 }
             }
         }
+    }
+
+    /** {@return the ratios of {@code t} to Agrona OneToOne in {@link #interleavedPaired} for {@code what}} */
+    private List<Double> paired(Transport t, String what) {
+        return interleavedPaired.computeIfAbsent(pairedKey(t, what), key -> new ArrayList<>());
+    }
+
+    /**
+     * {@return the key of {@link #interleavedPaired} for {@code what} ({@link #RATIO_RTT}, or
+     * {@link #throughputRatio}) of {@code t}}: jshm SPSC's bare, another's after its label.
+     */
+    static String pairedKey(Transport t, String what) {
+        return t == Transport.JSHM_SPSC ? what : t.label() + ": " + what;
     }
 
     /** {@return the key of {@link #interleavedPaired} for the throughput of {@code size}-byte messages} */

@@ -19,15 +19,11 @@ final class Tables {
         if (!r.roundTrips.isEmpty()) {
             tables.add(roundTrip(r));
         }
-        if (!r.interleaved.isEmpty()) {
-            tables.add(interleaved(r));
-        }
+        r.interleaved.forEach((which, rtts) -> tables.add(interleaved(which, rtts)));
         if (!r.streams.isEmpty()) {
             tables.add(throughput(r));
         }
-        if (!r.interleavedStreams.isEmpty()) {
-            tables.add(interleavedThroughput(r));
-        }
+        r.interleavedStreams.forEach((which, streams) -> tables.add(interleavedThroughput(r, which, streams)));
         if (!r.interleavedPaired.isEmpty()) {
             tables.add(interleavedPaired(r));
         }
@@ -55,17 +51,18 @@ final class Tables {
         return new Table("round_trip", "Round trip, 64-byte message, two processes", "µs", "lower", PERCENTILES, rows);
     }
 
-    static Table interleaved(Results r) {
-        double[] agrona = r.interleaved.containsKey(Transport.AGRONA_ONE_TO_ONE)
-                ? percentilesMicros(r.interleaved.get(Transport.AGRONA_ONE_TO_ONE)) : null;
+    /** The round trips of interleaved part {@code which}, {@code rtts} per transport. */
+    static Table interleaved(Interleaving which, Map<Transport, Histogram> rtts) {
+        double[] agrona = rtts.containsKey(Transport.AGRONA_ONE_TO_ONE)
+                ? percentilesMicros(rtts.get(Transport.AGRONA_ONE_TO_ONE)) : null;
         List<Table.Row> rows = new ArrayList<>();
-        r.interleaved.forEach((t, h) -> {
+        rtts.forEach((t, h) -> {
             double[] v = percentilesMicros(h);
             rows.add(new Table.Row(t.label(), h.getTotalCount(), v, null, Table.ratios(v, agrona)));
         });
-        return new Table("round_trip_interleaved", "Round trip, 64-byte message, jshm SPSC and Agrona OneToOne"
-                + " interleaved in the same two processes (blocks of " + Pair.INTERLEAVED_BLOCK + ")", "µs", "lower",
-                PERCENTILES, rows);
+        return new Table("round_trip_" + which.id(), "Round trip, 64-byte message, " + which.jshm().label()
+                + " and Agrona OneToOne interleaved in the same two processes (blocks of " + Pair.INTERLEAVED_BLOCK
+                + ", in turns)", "µs", "lower", PERCENTILES, rows);
     }
 
     static String sizeLabel(long bytes) {
@@ -83,16 +80,18 @@ final class Tables {
                 throughputRows(r, r.streams));
     }
 
-    static Table interleavedThroughput(Results r) {
-        return new Table("throughput_interleaved", "One-way throughput, jshm SPSC and Agrona OneToOne interleaved in"
-                + " the same two processes (" + Pair.interleavedSegments(r.plan) + " streams of "
-                + Pair.INTERLEAVED_SEGMENT_MILLIS + " ms of each per size and round, alternating)",
-                "", "higher", List.of("M msg/s", "GB/s"), throughputRows(r, r.interleavedStreams));
+    /** The streams of interleaved part {@code which}, {@code streams} as {@link Results#streams}. */
+    static Table interleavedThroughput(Results r, Interleaving which, Map<Transport, Map<Integer, long[]>> streams) {
+        return new Table("throughput_" + which.id(), "One-way throughput, " + which.jshm().label()
+                + " and Agrona OneToOne interleaved in the same two processes (" + Pair.interleavedSegments(r.plan)
+                + " streams of " + Pair.INTERLEAVED_SEGMENT_MILLIS + " ms of each per size and round, in turns)",
+                "", "higher", List.of("M msg/s", "GB/s"), throughputRows(r, streams));
     }
 
     /**
-     * The interleaved part as paired comparisons: the ratio of jshm SPSC to Agrona OneToOne in each
-     * round (round trip p50) and in each pair of adjacent streams (throughput), with the median,
+     * The interleaved parts as paired comparisons: the ratio of each part's jshm transport to
+     * Agrona OneToOne in each round (round trip p50) and in each round of streams, one stream of
+     * each run one after the other (throughput), with the median,
      * 10th and 90th percentile (nearest rank) over all of them. On a shared VM a stream's rate
      * moves by several times within a second and between fresh processes (see
      * docs/benchmarks.md), so the median of paired ratios is the steadier figure; the pooled
@@ -106,7 +105,8 @@ final class Tables {
                     null, null));
         });
         return new Table("interleaved_paired", "jshm SPSC ÷ Agrona OneToOne, paired: per round (round trip p50) and"
-                + " per pair of adjacent streams (throughput); round trip: lower is better, throughput: higher", "", "",
+                + " per round of streams, one of each in turn (throughput); the rows named " + Transport.JSHM_SPSC_SHORT_LAPS.label()
+                + " come from its own interleaved part; round trip: lower is better, throughput: higher", "", "",
                 List.of("median", "p10", "p90"), rows);
     }
 

@@ -10,6 +10,8 @@ import java.util.Locale;
  */
 enum Transport {
     JSHM_SPSC("jshm SPSC", true),
+    /** jshm SPSC with its producers' short laps on ({@link Ends#SHORT_LAP}; decision 52), an opt-in tuning. */
+    JSHM_SPSC_SHORT_LAPS("jshm SPSC (short laps)", true),
     JSHM_MPSC("jshm MPSC", true),
     JSHM_RAW("jshm raw region", false),
     AGRONA_ONE_TO_ONE("Agrona OneToOne", true),

@@ -77,8 +77,8 @@ class BenchRunTest {
                     assert k in d["machine"], k
                 assert d["plan"]["rounds"] == 2 and d["plan"]["first_round_discarded"] is True
                 tables = {t["id"]: t for t in d["tables"]}
-                assert set(tables) == {"round_trip", "round_trip_interleaved", "throughput", "throughput_interleaved",
-                        "interleaved_paired", "lifecycle", "copy"}, set(tables)
+                assert set(tables) == {"round_trip", "round_trip_interleaved", "round_trip_short_laps", "throughput",
+                        "throughput_interleaved", "throughput_short_laps", "interleaved_paired", "lifecycle", "copy"}, set(tables)
                 for t in tables.values():
                     for k in ("title", "unit", "better", "columns", "rows"):
                         assert k in t, k
@@ -90,23 +90,26 @@ class BenchRunTest {
                 rtt = {r["name"]: r for r in tables["round_trip"]["rows"]}
                 assert rtt["C floor"]["vs_c_floor"] == [1, 1, 1, 1, 1], rtt["C floor"]
                 assert all(v > 0 for v in rtt["jshm SPSC"]["values"])
-                paired = {r["name"]: r for r in tables["round_trip_interleaved"]["rows"]}
-                assert set(paired) == {"jshm SPSC", "Agrona OneToOne"}, set(paired)
-                assert paired["Agrona OneToOne"]["vs_agrona"] == [1, 1, 1, 1, 1], paired["Agrona OneToOne"]
-                assert all(v > 0 for v in paired["jshm SPSC"]["vs_agrona"])
-                streams = {r["name"]: r for r in tables["throughput_interleaved"]["rows"]}
-                assert set(streams) == {t + ", " + s for t in ("jshm SPSC", "Agrona OneToOne")
-                                        for s in ("64 B", "4 KiB")}, set(streams)
-                assert streams["Agrona OneToOne, 4 KiB"]["vs_agrona"] == [1, 1], streams["Agrona OneToOne, 4 KiB"]
+                for part, jshm in (("interleaved", "jshm SPSC"), ("short_laps", "jshm SPSC (short laps)")):
+                    paired = {r["name"]: r for r in tables["round_trip_" + part]["rows"]}
+                    assert set(paired) == {jshm, "Agrona OneToOne"}, set(paired)
+                    assert paired["Agrona OneToOne"]["vs_agrona"] == [1, 1, 1, 1, 1], paired["Agrona OneToOne"]
+                    assert all(v > 0 for v in paired[jshm]["vs_agrona"])
+                    streams = {r["name"]: r for r in tables["throughput_" + part]["rows"]}
+                    assert set(streams) == {t + ", " + s for t in (jshm, "Agrona OneToOne")
+                                            for s in ("64 B", "4 KiB")}, set(streams)
+                    assert streams["Agrona OneToOne, 4 KiB"]["vs_agrona"] == [1, 1], streams["Agrona OneToOne, 4 KiB"]
                 rounds = {r["name"]: r for r in tables["interleaved_paired"]["rows"]}
-                assert set(rounds) == {"round trip p50", "64 B throughput", "4 KiB throughput"}, set(rounds)
-                # one recorded round: one round-trip ratio; throughput: a ratio per pair of streams
-                assert rounds["round trip p50"]["samples"] == 1, rounds["round trip p50"]
-                assert len(set(rounds["round trip p50"]["values"])) == 1, rounds["round trip p50"]
-                for s in ("64 B", "4 KiB"):
-                    r = rounds[s + " throughput"]
-                    assert r["samples"] == 6, r  # Pair.interleavedSegments of this plan
-                    assert 0 < r["values"][1] <= r["values"][0] <= r["values"][2], r
+                whats = ("round trip p50", "64 B throughput", "4 KiB throughput")
+                assert set(rounds) == {p + w for p in ("", "jshm SPSC (short laps): ") for w in whats}, set(rounds)
+                for p in ("", "jshm SPSC (short laps): "):
+                    # one recorded round: one round-trip ratio; throughput: a ratio per round of streams
+                    r = rounds[p + "round trip p50"]
+                    assert r["samples"] == 1 and len(set(r["values"])) == 1, r
+                    for s in ("64 B", "4 KiB"):
+                        r = rounds[p + s + " throughput"]
+                        assert r["samples"] == 6, r  # Pair.interleavedSegments of this plan
+                        assert 0 < r["values"][1] <= r["values"][0] <= r["values"][2], r
                 for t in d["targets"]:
                     assert t["verdict"] in ("met", "missed", "not measured"), t
                     assert (t["measured"] is None) == (t["verdict"] == "not measured"), t
@@ -114,7 +117,7 @@ class BenchRunTest {
                 """);
         ExternalProcess.Result r = ExternalProcess.run(Duration.ofSeconds(30), List.of("python3", check.toString(),
                 json.toString()));
-        assertThat(r.output()).contains("json ok 7 15");
+        assertThat(r.output()).contains("json ok 9 17");
         assertThat(r.code()).isZero();
     }
 

@@ -18,6 +18,8 @@ import java.util.Locale;
 final class Harness {
     static final String LIFECYCLE = "lifecycle";
     static final String COPY = "copy";
+    /** The longest part's name, for the progress lines' column. */
+    private static final int PART_WIDTH = parts().stream().mapToInt(String::length).max().orElse(0);
 
     private final Plan plan;
     private final Path dir;
@@ -81,7 +83,7 @@ final class Harness {
     }
 
     private void show(int round, String part, boolean record) {
-        progress.printf(Locale.ROOT, "bench: round %d/%d%s  %-18s (%.0f s)%n", round, plan.rounds(),
+        progress.printf(Locale.ROOT, "bench: round %d/%d%s  %-" + PART_WIDTH + "s (%.0f s)%n", round, plan.rounds(),
                 record ? "" : " (warm-up)", part, (System.nanoTime() - started) / 1e9);
     }
 

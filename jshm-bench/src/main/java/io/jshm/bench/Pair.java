@@ -143,8 +143,8 @@ final class Pair {
     }
 
     /**
-     * An interleaved part: jshm SPSC queues ({@link Ends#prefix}) and Agrona OneToOne rings (files
-     * ending {@code .agrona}) side by side, one pair of processes taking turns between them (see
+     * An interleaved part: jshm queues ({@link Ends#prefix}) and Agrona rings (files ending
+     * {@code .agrona}) side by side, one pair of processes taking turns between them (see
      * {@link Child#turn}). {@return A's round-trip record per transport, its stream records, and
      * what B received}
      */
@@ -159,7 +159,8 @@ final class Pair {
             for (Transport t : which.transports()) {
                 switch (t) {
                     case JSHM_SPSC, JSHM_SPSC_SHORT_LAPS -> queues(Ends.prefix(t, prefix), QueueType.SPSC, big, made);
-                    case AGRONA_ONE_TO_ONE -> agronaFiles(prefix, big, files);
+                    case JSHM_MPSC -> queues(Ends.prefix(t, prefix), QueueType.MPSC, big, made);
+                    case AGRONA_ONE_TO_ONE, AGRONA_MANY_TO_ONE -> agronaFiles(prefix, big, files);
                     default -> throw new IllegalStateException(t.label() + " has no interleaved ends");
                 }
             }

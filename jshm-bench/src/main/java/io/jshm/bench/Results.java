@@ -29,7 +29,7 @@ final class Results {
     /** The interleaved parts' streams, per part, then as {@link #streams}. */
     final Map<Interleaving, Map<Transport, Map<Integer, long[]>>> interleavedStreams = new EnumMap<>(Interleaving.class);
     /**
-     * The interleaved parts' ratios of their jshm transport to Agrona OneToOne ({@link #pairedKey}):
+     * The interleaved parts' ratios of their jshm transport to its Agrona ring ({@link #pairedKey}):
      * {@link #RATIO_RTT}, one per recorded round (fresh processes and rings each); then per message
      * size (throughput), one per round of timed streams.
      */
@@ -59,13 +59,13 @@ final class Results {
 
     /**
      * Adds the records of interleaved part {@code which}: round trips, then streams, each kind in
-     * the order of {@link Interleaving#transports}, and the ratios of its jshm transport to Agrona
-     * OneToOne: per round trip record (one a round of the harness) and per round of timed streams
+     * the order of {@link Interleaving#transports}, and the ratios of its jshm transport to its
+     * Agrona ring: per round trip record (one a round of the harness) and per round of timed streams
      * (one stream of each transport, run one after the other).
      */
     void addInterleaved(Interleaving which, Pair.Outcome outcome) {
         Transport[] order = which.transports().toArray(Transport[]::new);
-        int agrona = which.transports().indexOf(Transport.AGRONA_ONE_TO_ONE);
+        int agrona = which.transports().indexOf(which.agrona());
         Map<Transport, Histogram> rtts = interleaved.computeIfAbsent(which, k -> new EnumMap<>(Transport.class));
         Map<Transport, Map<Integer, long[]>> rates = interleavedStreams.computeIfAbsent(which, k -> new EnumMap<>(Transport.class));
         int rtt = 0;
@@ -111,7 +111,7 @@ final class Results {
         }
     }
 
-    /** {@return the ratios of {@code t} to Agrona OneToOne in {@link #interleavedPaired} for {@code what}} */
+    /** {@return the ratios of {@code t} to its Agrona ring in {@link #interleavedPaired} for {@code what}} */
     private List<Double> paired(Transport t, String what) {
         return interleavedPaired.computeIfAbsent(pairedKey(t, what), key -> new ArrayList<>());
     }

@@ -53,15 +53,14 @@ final class Tables {
 
     /** The round trips of interleaved part {@code which}, {@code rtts} per transport. */
     static Table interleaved(Interleaving which, Map<Transport, Histogram> rtts) {
-        double[] agrona = rtts.containsKey(Transport.AGRONA_ONE_TO_ONE)
-                ? percentilesMicros(rtts.get(Transport.AGRONA_ONE_TO_ONE)) : null;
+        double[] agrona = rtts.containsKey(which.agrona()) ? percentilesMicros(rtts.get(which.agrona())) : null;
         List<Table.Row> rows = new ArrayList<>();
         rtts.forEach((t, h) -> {
             double[] v = percentilesMicros(h);
             rows.add(new Table.Row(t.label(), h.getTotalCount(), v, null, Table.ratios(v, agrona)));
         });
         return new Table("round_trip_" + which.id(), "Round trip, 64-byte message, " + which.jshm().label()
-                + " and Agrona OneToOne interleaved in the same two processes (blocks of " + Pair.INTERLEAVED_BLOCK
+                + " and " + which.agrona().label() + " interleaved in the same two processes (blocks of " + Pair.INTERLEAVED_BLOCK
                 + ", in turns)", "µs", "lower", PERCENTILES, rows);
     }
 
@@ -83,14 +82,14 @@ final class Tables {
     /** The streams of interleaved part {@code which}, {@code streams} as {@link Results#streams}. */
     static Table interleavedThroughput(Results r, Interleaving which, Map<Transport, Map<Integer, long[]>> streams) {
         return new Table("throughput_" + which.id(), "One-way throughput, " + which.jshm().label()
-                + " and Agrona OneToOne interleaved in the same two processes (" + Pair.interleavedSegments(r.plan)
+                + " and " + which.agrona().label() + " interleaved in the same two processes (" + Pair.interleavedSegments(r.plan)
                 + " streams of " + Pair.INTERLEAVED_SEGMENT_MILLIS + " ms of each per size and round, in turns)",
                 "", "higher", List.of("M msg/s", "GB/s"), throughputRows(r, streams));
     }
 
     /**
-     * The interleaved parts as paired comparisons: the ratio of each part's jshm transport to
-     * Agrona OneToOne in each round (round trip p50) and in each round of streams, one stream of
+     * The interleaved parts as paired comparisons: the ratio of each part's jshm transport to its
+     * Agrona ring in each round (round trip p50) and in each round of streams, one stream of
      * each run one after the other (throughput), with the median,
      * 10th and 90th percentile (nearest rank) over all of them. On a shared VM a stream's rate
      * moves by several times within a second and between fresh processes (see
@@ -104,9 +103,9 @@ final class Tables {
             rows.add(new Table.Row(what, sorted.length, new double[] {median(sorted), rank(sorted, 0.1), rank(sorted, 0.9)},
                     null, null));
         });
-        return new Table("interleaved_paired", "jshm SPSC ÷ Agrona OneToOne, paired: per round (round trip p50) and"
-                + " per round of streams, one of each in turn (throughput); the rows named " + Transport.JSHM_SPSC_SHORT_LAPS.label()
-                + " come from its own interleaved part; round trip: lower is better, throughput: higher", "", "",
+        return new Table("interleaved_paired", "jshm ÷ Agrona, paired: per round (round trip p50) and per round of"
+                + " streams, one of each in turn (throughput); jshm SPSC ÷ OneToOne where a row names no queue, else the"
+                + " queue its part measures (MPSC ÷ ManyToOne); round trip: lower is better, throughput: higher", "", "",
                 List.of("median", "p10", "p90"), rows);
     }
 

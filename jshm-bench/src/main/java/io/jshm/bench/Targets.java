@@ -69,6 +69,16 @@ final class Targets {
                 ratio(byId.get("throughput_" + Interleaving.SHORT_LAPS.id()), shortLaps + ", 4 KiB", Transport.AGRONA_ONE_TO_ONE.label() + ", 4 KiB", 0), 1.0, false));
         out.add(new Target(shortLaps + " 4 KiB throughput ÷ Agrona OneToOne, median of pairs",
                 value(paired, Results.pairedKey(Transport.JSHM_SPSC_SHORT_LAPS, Results.throughputRatio(4096))), 1.0, false));
+        // issue 5 for MPSC, one producer: at least ManyToOne's throughput, interleaved
+        String mpsc = Transport.JSHM_MPSC.label();
+        Table tputMpsc = byId.get("throughput_" + Interleaving.MPSC.id());
+        for (long size : List.of(64L, 4096L)) {
+            String label = Tables.sizeLabel(size);
+            out.add(new Target(mpsc + " " + label + " throughput ÷ Agrona ManyToOne, interleaved",
+                    ratio(tputMpsc, mpsc + ", " + label, Transport.AGRONA_MANY_TO_ONE.label() + ", " + label, 0), 1.0, false));
+            out.add(new Target(mpsc + " " + label + " throughput ÷ Agrona ManyToOne, median of pairs",
+                    value(paired, Results.pairedKey(Transport.JSHM_MPSC, Results.throughputRatio(size))), 1.0, false));
+        }
         out.add(new Target("bulk copy 1 MiB from native ÷ C memcpy (median)",
                 ratio(copy, Results.COPY_NATIVE + ", 1 MiB", Results.COPY_C + ", 1 MiB", 0), 0.8, false));
         out.add(new Target("bulk copy 1 MiB from heap ÷ C memcpy (median)",

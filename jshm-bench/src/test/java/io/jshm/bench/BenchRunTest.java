@@ -77,8 +77,10 @@ class BenchRunTest {
                     assert k in d["machine"], k
                 assert d["plan"]["rounds"] == 2 and d["plan"]["first_round_discarded"] is True
                 tables = {t["id"]: t for t in d["tables"]}
-                assert set(tables) == {"round_trip", "round_trip_interleaved", "round_trip_short_laps", "throughput",
-                        "throughput_interleaved", "throughput_short_laps", "interleaved_paired", "lifecycle", "copy"}, set(tables)
+                parts = (("interleaved", "jshm SPSC", "Agrona OneToOne"), ("short_laps", "jshm SPSC (short laps)", "Agrona OneToOne"),
+                         ("mpsc", "jshm MPSC", "Agrona ManyToOne"))
+                assert set(tables) == {"round_trip", "throughput", "interleaved_paired", "lifecycle", "copy"} | {
+                        kind + "_" + part for kind in ("round_trip", "throughput") for part, _, _ in parts}, set(tables)
                 for t in tables.values():
                     for k in ("title", "unit", "better", "columns", "rows"):
                         assert k in t, k
@@ -90,19 +92,19 @@ class BenchRunTest {
                 rtt = {r["name"]: r for r in tables["round_trip"]["rows"]}
                 assert rtt["C floor"]["vs_c_floor"] == [1, 1, 1, 1, 1], rtt["C floor"]
                 assert all(v > 0 for v in rtt["jshm SPSC"]["values"])
-                for part, jshm in (("interleaved", "jshm SPSC"), ("short_laps", "jshm SPSC (short laps)")):
+                for part, jshm, agrona in parts:
                     paired = {r["name"]: r for r in tables["round_trip_" + part]["rows"]}
-                    assert set(paired) == {jshm, "Agrona OneToOne"}, set(paired)
-                    assert paired["Agrona OneToOne"]["vs_agrona"] == [1, 1, 1, 1, 1], paired["Agrona OneToOne"]
+                    assert set(paired) == {jshm, agrona}, set(paired)
+                    assert paired[agrona]["vs_agrona"] == [1, 1, 1, 1, 1], paired[agrona]
                     assert all(v > 0 for v in paired[jshm]["vs_agrona"])
                     streams = {r["name"]: r for r in tables["throughput_" + part]["rows"]}
-                    assert set(streams) == {t + ", " + s for t in (jshm, "Agrona OneToOne")
-                                            for s in ("64 B", "4 KiB")}, set(streams)
-                    assert streams["Agrona OneToOne, 4 KiB"]["vs_agrona"] == [1, 1], streams["Agrona OneToOne, 4 KiB"]
+                    assert set(streams) == {t + ", " + s for t in (jshm, agrona) for s in ("64 B", "4 KiB")}, set(streams)
+                    assert streams[agrona + ", 4 KiB"]["vs_agrona"] == [1, 1], streams[agrona + ", 4 KiB"]
                 rounds = {r["name"]: r for r in tables["interleaved_paired"]["rows"]}
                 whats = ("round trip p50", "64 B throughput", "4 KiB throughput")
-                assert set(rounds) == {p + w for p in ("", "jshm SPSC (short laps): ") for w in whats}, set(rounds)
-                for p in ("", "jshm SPSC (short laps): "):
+                prefixes = ("", "jshm SPSC (short laps): ", "jshm MPSC: ")
+                assert set(rounds) == {p + w for p in prefixes for w in whats}, set(rounds)
+                for p in prefixes:
                     # one recorded round: one round-trip ratio; throughput: a ratio per round of streams
                     r = rounds[p + "round trip p50"]
                     assert r["samples"] == 1 and len(set(r["values"])) == 1, r
@@ -117,7 +119,7 @@ class BenchRunTest {
                 """);
         ExternalProcess.Result r = ExternalProcess.run(Duration.ofSeconds(30), List.of("python3", check.toString(),
                 json.toString()));
-        assertThat(r.output()).contains("json ok 9 17");
+        assertThat(r.output()).contains("json ok 11 21");
         assertThat(r.code()).isZero();
     }
 

@@ -51,8 +51,9 @@ class InterleavedTurnsTest {
 
     @ParameterizedTest
     @EnumSource(Interleaving.class)
-    void eachPartPutsItsJshmTransportBesideAgrona(Interleaving which) {
-        assertThat(which.transports()).containsExactly(which.jshm(), Transport.AGRONA_ONE_TO_ONE);
+    void eachPartPutsItsJshmTransportBesideItsAgronaRing(Interleaving which) {
+        assertThat(which.transports()).containsExactly(which.jshm(), which.jshm() == Transport.JSHM_MPSC
+                ? Transport.AGRONA_MANY_TO_ONE : Transport.AGRONA_ONE_TO_ONE);
         assertThat(Harness.parts()).contains(which.part());
         assertThat(Interleaving.ofPart(which.part())).isEqualTo(which);
     }

@@ -9,7 +9,9 @@ package io.jshm.queue;
  * @param depth       bytes committed or claimed but not yet consumed (SPSC: padding not
  *                    included; broadcast: bytes the producer has written in total, bounded by the
  *                    capacity)
- * @param recordsIn   messages committed by producers
+ * @param recordsIn   messages committed by producers (MPSC: records out plus the committed
+ *                    messages not yet taken, counted where read, since MPSC producers keep no
+ *                    shared count)
  * @param recordsOut  messages handed to the consumer (SPSC, MPSC); 0 for broadcast, whose
  *                    consumers count for themselves
  * @param bytesIn     bytes claimed by producers since creation, headers and padding included

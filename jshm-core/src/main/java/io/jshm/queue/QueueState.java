@@ -81,10 +81,43 @@ public record QueueState(QueueCounters counters, int maxMessageLength, boolean p
         // passes it); read racily, so kept within the ring
         long depth = type == QueueType.BROADCAST ? Math.min(tail, capacity)
                 : Math.clamp(tail - head - (paddingIn - paddingOut), 0, capacity);
-        return new QueueCounters(type, capacity, depth, l(region, QueueLayout.RECORDS_IN),
-                l(region, QueueLayout.RECORDS_OUT), tail, head, paddingIn, paddingOut, l(region, QueueLayout.SKIPPED),
+        long recordsOut = l(region, QueueLayout.RECORDS_OUT);
+        long recordsIn = type == QueueType.MPSC ? recordsOut + committed(region, capacity, head, tail)
+                : l(region, QueueLayout.RECORDS_IN);
+        return new QueueCounters(type, capacity, depth, recordsIn, recordsOut, tail, head, paddingIn, paddingOut,
+                l(region, QueueLayout.SKIPPED),
                 l(region, QueueLayout.LAPPED), l(region, QueueLayout.LOST),
                 l(region, QueueLayout.PRODUCER_PID) >>> 32, l(region, QueueLayout.CONSUMER_PID) >>> 32);
+    }
+
+    /**
+     * MPSC: the messages committed between {@code head} and {@code tail} and not yet taken, found
+     * by walking the records there. MPSC producers do not count what they commit, since a shared
+     * count costs every message an atomic add (decision 55); records in is records out plus these.
+     * Racy, like every counter here, and never below records out: a record the consumer takes
+     * while the walk passes it may be missed, or (in the instant between counting it out and
+     * retiring it) counted twice. The walk stops early at a record not yet marked, and at a header
+     * that cannot be right; it reads each header once and at most a ring's worth.
+     */
+    private static long committed(MemorySegment region, long capacity, long head, long tail) {
+        if (((head | tail) & (RecordLayout.ALIGNMENT - 1)) != 0 || tail - head < 0 || tail - head > capacity) {
+            return 0; // damaged positions: nothing to walk
+        }
+        long committed = 0;
+        for (long position = head; position - tail < 0; ) {
+            long index = position & (capacity - 1);
+            long header = (long) LONG.getAcquire(region, QueueLayout.HEADER_SIZE + index);
+            int length = RecordLayout.lengthOf(header);
+            int size = length < 0 ? -length : length; // claimed, not committed: the length negated
+            if (size < RecordLayout.HEADER || size > capacity - index) {
+                break; // not marked yet (0), or damaged: where the next record starts is unknown
+            }
+            if (length > 0 && RecordLayout.typeOf(header) != RecordLayout.PADDING_TYPE) {
+                committed++;
+            }
+            position += RecordLayout.aligned(size);
+        }
+        return committed;
     }
 
     private static boolean alive(long role, long start) {

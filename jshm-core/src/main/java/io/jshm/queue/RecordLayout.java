@@ -1,5 +1,7 @@
 package io.jshm.queue;
 
+import java.nio.ByteOrder;
+
 /**
  * The one record format of every queue: an 8-byte header, then the payload, padded to 8 bytes.
  * <pre>
@@ -35,5 +37,24 @@ final class RecordLayout {
 
     static int aligned(int length) {
         return (length + ALIGNMENT - 1) & -ALIGNMENT;
+    }
+
+    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+
+    /** {@return a record header as one 8-byte word in native order: length at offset 0, type at 4} */
+    static long header(int length, int type) {
+        return LITTLE_ENDIAN
+                ? (long) type << 32 | length & 0xFFFF_FFFFL
+                : (long) length << 32 | type & 0xFFFF_FFFFL;
+    }
+
+    /** {@return the length half of a header word} */
+    static int lengthOf(long header) {
+        return (int) (LITTLE_ENDIAN ? header : header >>> 32);
+    }
+
+    /** {@return the type half of a header word} */
+    static int typeOf(long header) {
+        return (int) (LITTLE_ENDIAN ? header >>> 32 : header);
     }
 }

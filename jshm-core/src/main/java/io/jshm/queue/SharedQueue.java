@@ -11,7 +11,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -22,6 +21,9 @@ import static io.jshm.queue.RecordLayout.HEADER;
 import static io.jshm.queue.RecordLayout.LENGTH_OFFSET;
 import static io.jshm.queue.RecordLayout.PADDING_TYPE;
 import static io.jshm.queue.RecordLayout.TYPE_OFFSET;
+import static io.jshm.queue.RecordLayout.header;
+import static io.jshm.queue.RecordLayout.lengthOf;
+import static io.jshm.queue.RecordLayout.typeOf;
 
 /**
  * A message queue in a named shared-memory region: a ring buffer of records that producers in
@@ -403,6 +405,9 @@ public final class SharedQueue implements AutoCloseable {
             if (this.type == QueueType.SPSC && producer) {
                 return offerSpsc(type, message, length);
             }
+            if (this.type == QueueType.MPSC) {
+                return offerMpsc(type, message, length);
+            }
             long position = claim(type, length, this.type != QueueType.SPSC);
             if (position < 0) {
                 return false;
@@ -440,6 +445,33 @@ public final class SharedQueue implements AutoCloseable {
         LONG.setRelease(ring, index + LENGTH_OFFSET, header(recordLength, type));
         region.set(ValueLayout.JAVA_LONG, RECORDS_IN, ++recordsInCache); // plain: see COUNTER_STORES
         publishTail(region); // after the commit (see reserveSpsc)
+        if ((int) INT.getOpaque(region, CONSUMERS_PARK) != 0) {
+            wakeSleepers(CONSUMERS_PARK, false);
+        }
+        return true;
+    }
+
+    /**
+     * The copying offer of an MPSC producer, as {@link #offerSpsc} is SPSC's: reserve (by
+     * compare-and-set), mark the record claimed with this process's pid, copy, commit. No
+     * producer counts what it commits: records in is derived where it is read (decision 55).
+     */
+    private boolean offerMpsc(int type, MemorySegment message, long length) {
+        if (type < 0 || length > maxPayload) {
+            throw badMessage(type, length);
+        }
+        MemorySegment ring = this.ring;
+        int recordLength = HEADER + (int) length;
+        long position = reserveMpsc(RecordLayout.aligned(recordLength));
+        if (position < 0) {
+            return false;
+        }
+        long index = position & mask;
+        // claimed: length and pid in one store; pairs with getAcquire in pollHead
+        LONG.setRelease(ring, index + LENGTH_OFFSET, header(-recordLength, (int) Liveness.MY_PID));
+        MemorySegment.copy(message, 0, ring, index + HEADER, length);
+        // commit: type and length in one store; pairs with getAcquire in pollHead
+        LONG.setRelease(ring, index + LENGTH_OFFSET, header(recordLength, type));
         if ((int) INT.getOpaque(region, CONSUMERS_PARK) != 0) {
             wakeSleepers(CONSUMERS_PARK, false);
         }
@@ -500,9 +532,7 @@ public final class SharedQueue implements AutoCloseable {
         } else {
             // commit: type and length in one store; pairs with getAcquire in pollHead
             LONG.setRelease(ring, index + LENGTH_OFFSET, header(recordLength, type));
-            if (this.type == QueueType.MPSC) {
-                LONG.getAndAdd(region, RECORDS_IN, 1L);
-            } else {
+            if (this.type == QueueType.SPSC) { // MPSC producers do not count (decision 55)
                 LONG.setOpaque(region, RECORDS_IN, ++recordsInCache); // the only writer: no load
                 publishTail(region); // after the commit (see reserveSpsc)
             }
@@ -1119,25 +1149,6 @@ public final class SharedQueue implements AutoCloseable {
      */
     private void retire(long index, long length) {
         LONG.setOpaque(ring, index + LENGTH_OFFSET, header((int) length, PADDING_TYPE)); // both halves at once
-    }
-
-    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
-
-    /** {@return a record header as one 8-byte word in native order: length at offset 0, type at 4} */
-    private static long header(int length, int type) {
-        return LITTLE_ENDIAN
-                ? (long) type << 32 | length & 0xFFFF_FFFFL
-                : (long) length << 32 | type & 0xFFFF_FFFFL;
-    }
-
-    /** {@return the length half of a header word} */
-    private static int lengthOf(long header) {
-        return (int) (LITTLE_ENDIAN ? header : header >>> 32);
-    }
-
-    /** {@return the type half of a header word} */
-    private static int typeOf(long header) {
-        return (int) (LITTLE_ENDIAN ? header >>> 32 : header);
     }
 
     private int pollBroadcast(MessageHandler handler, int limit) {

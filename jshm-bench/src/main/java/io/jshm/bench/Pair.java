@@ -43,9 +43,8 @@ final class Pair {
         String address = "-";
         try {
             switch (transport) {
-                case JSHM_SPSC, JSHM_SPSC_SHORT_LAPS, JSHM_MPSC -> queues(Ends.prefix(transport, prefix),
-                        transport == Transport.JSHM_MPSC ? QueueType.MPSC : QueueType.SPSC, big, made);
-                case AGRONA_ONE_TO_ONE, AGRONA_MANY_TO_ONE -> agronaFiles(prefix, big, files);
+                case JSHM_SPSC, JSHM_SPSC_SHORT_LAPS, JSHM_MPSC, AGRONA_ONE_TO_ONE, AGRONA_MANY_TO_ONE ->
+                        rings(transport, prefix, big, made, files);
                 case JSHM_RAW -> made.add(SharedMemory.create(prefix + "-raw", RawRegionLink.REGION_SIZE));
                 case C_FLOOR -> {
                     made.add(SharedMemory.create(prefix + "-raw", RawRegionLink.REGION_SIZE));
@@ -60,6 +59,22 @@ final class Pair {
             return runEnds(transport, plan, prefix, address, sizes, dir, natives);
         } finally {
             remove(made, files);
+        }
+    }
+
+    /**
+     * Makes the rings the ends of queue transport {@code t} open: jshm queues ({@link #queues},
+     * named as {@link Ends#prefix} says), or Agrona's ring files ({@link #agronaFiles}).
+     *
+     * @throws IllegalArgumentException if {@code t} is not a queue
+     */
+    private static void rings(Transport t, String prefix, boolean big, List<AutoCloseable> made, List<Path> files)
+            throws IOException {
+        switch (t) {
+            case JSHM_SPSC, JSHM_SPSC_SHORT_LAPS, JSHM_MPSC -> queues(Ends.prefix(t, prefix),
+                    t == Transport.JSHM_MPSC ? QueueType.MPSC : QueueType.SPSC, big, made);
+            case AGRONA_ONE_TO_ONE, AGRONA_MANY_TO_ONE -> agronaFiles(prefix, big, files);
+            default -> throw new IllegalArgumentException(t.label() + " is not a queue");
         }
     }
 
@@ -157,12 +172,7 @@ final class Pair {
         try {
             boolean big = sizes.stream().anyMatch(size -> size > Ends.SMALL_MAX);
             for (Transport t : which.transports()) {
-                switch (t) {
-                    case JSHM_SPSC, JSHM_SPSC_SHORT_LAPS -> queues(Ends.prefix(t, prefix), QueueType.SPSC, big, made);
-                    case JSHM_MPSC -> queues(Ends.prefix(t, prefix), QueueType.MPSC, big, made);
-                    case AGRONA_ONE_TO_ONE, AGRONA_MANY_TO_ONE -> agronaFiles(prefix, big, files);
-                    default -> throw new IllegalStateException(t.label() + " has no interleaved ends");
-                }
+                rings(t, prefix, big, made, files);
             }
             String block = Integer.toString(INTERLEAVED_BLOCK);
             int segmentCount = interleavedSegments(plan);

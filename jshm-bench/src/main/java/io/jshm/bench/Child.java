@@ -121,8 +121,8 @@ final class Child {
     }
 
     /**
-     * Round trips, then one-way streams, over the transports of an {@link Interleaving} (jshm SPSC
-     * and Agrona OneToOne) from the same two processes, taking turns (see {@link #turn}), so that all
+     * Round trips, then one-way streams, over the transports of an {@link Interleaving} (a jshm
+     * queue and its Agrona counterpart) from the same two processes, taking turns (see {@link #turn}), so that all
      * meet the same machine (on a shared VM a hypervisor's placement of the two vCPUs moves a
      * round trip between about 0.3 and 0.9 µs and a stream by as much, and changes over seconds;
      * separate processes run seconds apart meet it differently).
@@ -219,7 +219,7 @@ final class Child {
                 results.add(ResultFile.PAIRS, each);
             }
         } finally {
-            close(opened);
+            Pair.remove(opened, List.of());
         }
         results.write(Path.of(args[8]));
     }
@@ -258,7 +258,7 @@ final class Child {
                 System.out.println("received " + size + " " + received);
             }
         } finally {
-            close(opened);
+            Pair.remove(opened, List.of());
         }
     }
 
@@ -276,25 +276,6 @@ final class Child {
             ends[k] = new Child(e, false, max);
         }
         return ends;
-    }
-
-    /** Closes every one of {@code opened}, then throws the first failure, if any. */
-    private static void close(List<Ends> opened) throws IOException {
-        IOException failed = null;
-        for (Ends e : opened) {
-            try {
-                e.close();
-            } catch (IOException | RuntimeException x) {
-                if (failed == null) {
-                    failed = x instanceof IOException io ? io : new IOException(x);
-                } else {
-                    failed.addSuppressed(x);
-                }
-            }
-        }
-        if (failed != null) {
-            throw failed;
-        }
     }
 
     /** One round trip of ping {@code seq}, checked. {@return its nanoseconds} */

@@ -45,9 +45,10 @@ record Ends(Link out, Link outBig, Link in, Link inBig) implements AutoCloseable
         String ab = prefix(transport, prefix) + "-ab";
         String ba = prefix(transport, prefix) + "-ba";
         return switch (transport) {
-            case JSHM_SPSC, JSHM_MPSC -> queues(a, new QueueLink(ab, 0), new QueueLink(ba, 0), big ? new QueueLink(ab + "-big", 0) : null);
-            case JSHM_SPSC_SHORT_LAPS -> queues(a, new QueueLink(ab, SHORT_LAP), new QueueLink(ba, SHORT_LAP),
-                    big ? new QueueLink(ab + "-big", SHORT_LAP) : null);
+            case JSHM_SPSC, JSHM_SPSC_SHORT_LAPS, JSHM_MPSC -> {
+                long lap = transport == Transport.JSHM_SPSC_SHORT_LAPS ? SHORT_LAP : 0;
+                yield queues(a, new QueueLink(ab, lap), new QueueLink(ba, lap), big ? new QueueLink(ab + "-big", lap) : null);
+            }
             case AGRONA_ONE_TO_ONE, AGRONA_MANY_TO_ONE -> {
                 boolean many = transport == Transport.AGRONA_MANY_TO_ONE;
                 yield queues(a, new AgronaLink(ab, many), new AgronaLink(ba, many), big ? new AgronaLink(ab + "-big", many) : null);

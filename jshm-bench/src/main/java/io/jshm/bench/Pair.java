@@ -43,8 +43,6 @@ final class Pair {
         String address = "-";
         try {
             switch (transport) {
-                case JSHM_SPSC, JSHM_SPSC_SHORT_LAPS, JSHM_MPSC, AGRONA_ONE_TO_ONE, AGRONA_MANY_TO_ONE ->
-                        rings(transport, prefix, big, made, files);
                 case JSHM_RAW -> made.add(SharedMemory.create(prefix + "-raw", RawRegionLink.REGION_SIZE));
                 case C_FLOOR -> {
                     made.add(SharedMemory.create(prefix + "-raw", RawRegionLink.REGION_SIZE));
@@ -55,6 +53,7 @@ final class Pair {
                 }
                 case UNIX_SOCKET -> address = "unix:" + dir.resolve(prefix + ".sock");
                 case TCP_LOOPBACK -> address = "tcp:" + freePort();
+                default -> rings(transport, prefix, big, made, files); // the queues
             }
             return runEnds(transport, plan, prefix, address, sizes, dir, natives);
         } finally {
@@ -99,8 +98,8 @@ final class Pair {
         }
     }
 
-    /** Closes what a pair made (queues, regions) and deletes its files. */
-    private static void remove(List<AutoCloseable> made, List<Path> files) throws IOException {
+    /** Closes what a pair made (queues, regions, a child's ends) and deletes its files. */
+    static void remove(List<? extends AutoCloseable> made, List<Path> files) throws IOException {
         for (AutoCloseable c : made) {
             try {
                 c.close();

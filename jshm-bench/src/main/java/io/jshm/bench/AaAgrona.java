@@ -18,8 +18,11 @@ public final class AaAgrona extends AaEnd {
     private final UnsafeBuffer source;
     private final MessageHandler handler;
 
-    /** Maps the ring file {@code file} for messages of {@code size} bytes (at least 16). */
-    public AaAgrona(String file, Integer size) throws IOException {
+    /**
+     * Maps the ring file {@code file} for messages of {@code size} bytes (at least 16);
+     * {@code shortLap} is always 0 (the jshm copies' option, taken by every end's constructor).
+     */
+    public AaAgrona(String file, Integer size, Long shortLap) throws IOException {
         super(size);
         try (FileChannel channel = FileChannel.open(Path.of(file), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             this.ring = new OneToOneRingBuffer(new UnsafeBuffer(channel.map(FileChannel.MapMode.READ_WRITE, 0,

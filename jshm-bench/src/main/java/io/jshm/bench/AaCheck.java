@@ -71,9 +71,6 @@ final class AaCheck {
             if (segmentMillis < 1 || size < Messages.CONTROL_LENGTH || size > RING / 8) {
                 throw new IllegalArgumentException("needs --size 16.." + RING / 8 + " and --segment-ms 1 or more");
             }
-            if (shortLap != 0 && (shortLap < 4096 || shortLap > RING / 4 || shortLap % 8 != 0)) {
-                throw new IllegalArgumentException("--short-lap is 0 (off) or a multiple of 8 from 4096 to " + RING / 4);
-            }
             rounds = rounds == 0 ? warmRounds(segmentMillis) + 150 : rounds;
             if (rounds <= warmRounds(segmentMillis)) {
                 throw new IllegalArgumentException("--rounds must be over the " + warmRounds(segmentMillis)
@@ -87,6 +84,10 @@ final class AaCheck {
         try {
             out.print(run(size, rounds, segmentMillis, shortLap));
             return 0;
+        } catch (BadShortLap e) {
+            err.println("bench aa: " + e.getCause().getMessage());
+            err.printf(USAGE);
+            return 2;
         } catch (IOException | RuntimeException e) {
             err.println("bench aa: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
             return 1;
@@ -109,6 +110,13 @@ final class AaCheck {
         return args[i];
     }
 
+    /** A {@code --short-lap} that {@link SharedQueue#setShortLap} refused: a usage error. */
+    private static final class BadShortLap extends RuntimeException {
+        BadShortLap(IllegalArgumentException cause) {
+            super(cause);
+        }
+    }
+
     /** Makes the rings, runs the two ends, and {@return the report} */
     static String run(int size, int rounds, long segmentMillis, long shortLap) throws IOException, InterruptedException {
         String prefix = "bench-aa-" + ProcessHandle.current().pid();
@@ -121,6 +129,11 @@ final class AaCheck {
         try (SharedQueue a = SharedQueue.create(prefix + "-A", RING, QueueType.SPSC);
              SharedQueue b = SharedQueue.create(prefix + "-B", RING, QueueType.SPSC);
              SharedMemory control = SharedMemory.create(prefix + "-control", 4096)) {
+            try {
+                b.setShortLap(shortLap); // checks it, before the ends start: only the producer's own handle uses it
+            } catch (IllegalArgumentException e) {
+                throw new BadShortLap(e);
+            }
             try (RandomAccessFile f = new RandomAccessFile(agrona.toFile(), "rw")) {
                 f.setLength(AgronaLink.fileSize(RING)); // zero-filled: an empty ring
             }
@@ -190,9 +203,9 @@ final class AaCheck {
         long segmentMillis = Long.parseLong(args[4]);
         long shortLap = Long.parseLong(args[5]);
         LongUnaryOperator[] ends = {
-                load(AaCopy.class, SharedQueue.class, prefix + "-A", size),
-                load(AaCopy.class, SharedQueue.class, prefix + "-B" + (shortLap == 0 ? "" : AaCopy.SHORT_LAP + shortLap), size),
-                load(AaAgrona.class, OneToOneRingBuffer.class, AgronaLink.file(prefix + "-agrona").toString(), size)};
+                load(AaCopy.class, SharedQueue.class, prefix + "-A", size, 0),
+                load(AaCopy.class, SharedQueue.class, prefix + "-B", size, shortLap),
+                load(AaAgrona.class, OneToOneRingBuffer.class, AgronaLink.file(prefix + "-agrona").toString(), size, 0)};
         try (SharedMemory control = SharedMemory.open(prefix + "-control")) {
             MemorySegment done = control.segment();
             if (args[0].equals("c")) {
@@ -210,13 +223,15 @@ final class AaCheck {
 
     /**
      * Loads {@code end} (a class of this jar) afresh, with the library {@code library} comes
-     * from, by a loader that sees nothing of this one's; {@return the end, made with {@code arg}}
+     * from, by a loader that sees nothing of this one's; {@return the end, made with {@code arg},
+     * {@code size} and {@code shortLap}}
      */
-    private static LongUnaryOperator load(Class<?> end, Class<?> library, String arg, int size) throws Exception {
+    private static LongUnaryOperator load(Class<?> end, Class<?> library, String arg, int size, long shortLap)
+            throws Exception {
         URL[] urls = {location(library), location(end)};
         URLClassLoader loader = new URLClassLoader(urls, ClassLoader.getPlatformClassLoader());
-        return (LongUnaryOperator) loader.loadClass(end.getName()).getConstructor(String.class, Integer.class)
-                .newInstance(arg, size);
+        return (LongUnaryOperator) loader.loadClass(end.getName()).getConstructor(String.class, Integer.class, Long.class)
+                .newInstance(arg, size, shortLap);
     }
 
     private static URL location(Class<?> c) throws URISyntaxException, IOException {

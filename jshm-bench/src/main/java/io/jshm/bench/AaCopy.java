@@ -8,22 +8,17 @@ import io.jshm.queue.SharedQueue;
  * its own, so that each copy's queue code is compiled apart. Public for the loader; not an API.
  */
 public final class AaCopy extends AaEnd {
-    /** Between a queue's name and a short lap in the argument of {@link #AaCopy}. */
-    static final String SHORT_LAP = "#short-lap=";
     private final SharedQueue queue;
     private final MessageHandler handler;
 
     /**
-     * Opens the queue {@code name} for messages of {@code size} bytes (at least 16); a name that
-     * ends in {@link #SHORT_LAP} and a number of bytes also turns short laps on for its producer.
+     * Opens the queue {@code name} for messages of {@code size} bytes (at least 16), with short
+     * laps of {@code shortLap} bytes for its producer unless that is 0.
      */
-    public AaCopy(String name, Integer size) {
+    public AaCopy(String name, Integer size, Long shortLap) {
         super(size);
-        int at = name.indexOf(SHORT_LAP);
-        this.queue = SharedQueue.open(at < 0 ? name : name.substring(0, at));
-        if (at >= 0) {
-            queue.setShortLap(Long.parseLong(name.substring(at + SHORT_LAP.length())));
-        }
+        this.queue = SharedQueue.open(name);
+        queue.setShortLap(shortLap);
         this.handler = (type, buffer, offset, length) ->
                 received(type, buffer.get(Messages.WORD, offset), buffer.get(Messages.WORD, offset + 8),
                         buffer.get(Messages.WORD, offset + length - 8));

@@ -75,6 +75,7 @@ class AaCheckTest {
         assertThat(AaCheck.main(new String[] {"--short-lap", "100"}, none, errStream)).isEqualTo(2);
 
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("bench aa: needs --size 16..", "--rounds must be over",
-                "bench aa: unknown option --colour", "--short-lap is 0 (off) or a multiple of 8", "usage: bench aa");
+                "bench aa: unknown option --colour", "bench aa: short lap of 100 bytes for queue",
+                "0 (off) or a multiple of 8 from 4096 to 262144", "usage: bench aa");
     }
 }

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * Child b TRANSPORT PREFIX ADDRESS VERIFY SIZE...                           (echoes, consumes, checks)
  * Child ia INTERLEAVING PREFIX WARM_MS:COUNT LAT_MS:COUNT BLOCK STREAM_WARM_MS:STREAM_MS SEGMENTS OUT SIZE...   (interleaved, A)
  * Child ib INTERLEAVING PREFIX BLOCK SEGMENTS SIZE...        (interleaved, B)
- * Child lifecycle PREFIX OUT SIZE:ITERATIONS...                              (see RegionCosts)
+ * Child lifecycle PREFIX OUT shared|confined SIZE:ITERATIONS...              (see RegionCosts)
  * Child copy PREFIX BUDGET_MS OUT SIZE...
  * </pre>
  * A writes its samples to OUT ({@link ResultFile}); B prints {@code received rtt N} and
@@ -49,9 +49,9 @@ final class Child {
                 case "b" -> echo(args);
                 case "ia" -> interleavedDriver(args);
                 case "ib" -> interleavedEcho(args);
-                case "lifecycle" -> RegionCosts.lifecycle(args[1], Path.of(args[2]),
-                        Arrays.stream(args, 3, args.length).mapToLong(a -> Long.parseLong(a.split(":")[0])).toArray(),
-                        Arrays.stream(args, 3, args.length).mapToInt(a -> Integer.parseInt(a.split(":")[1])).toArray());
+                case "lifecycle" -> RegionCosts.lifecycle(args[1], Path.of(args[2]), args[3].equals("confined"),
+                        Arrays.stream(args, 4, args.length).mapToLong(a -> Long.parseLong(a.split(":")[0])).toArray(),
+                        Arrays.stream(args, 4, args.length).mapToInt(a -> Integer.parseInt(a.split(":")[1])).toArray());
                 case "copy" -> RegionCosts.copy(args[1], Long.parseLong(args[2]), Path.of(args[3]),
                         Arrays.stream(args, 4, args.length).mapToLong(Long::parseLong).toArray());
                 default -> throw new IllegalArgumentException("unknown child role " + args[0]);

@@ -113,12 +113,14 @@ final class Harness {
 
     private void lifecycle(String prefix, boolean record) throws IOException, InterruptedException {
         Path out = dir.resolve(prefix + ".life");
-        List<String> args = new ArrayList<>(List.of(LIFECYCLE, prefix, out.toString()));
-        for (int i = 0; i < plan.lifecycleSizes().size(); i++) {
-            args.add(plan.lifecycleSizes().get(i) + ":" + plan.lifecycleIterations().get(i));
+        for (boolean confined : new boolean[] {false, true}) {
+            List<String> args = new ArrayList<>(List.of(LIFECYCLE, prefix, out.toString(), confined ? "confined" : "shared"));
+            for (int i = 0; i < plan.lifecycleSizes().size(); i++) {
+                args.add(plan.lifecycleSizes().get(i) + ":" + plan.lifecycleIterations().get(i));
+            }
+            Processes.run("jshm life cycle", Processes.pinned(0, Processes.javaChild(args.toArray(String[]::new))), dir, 600);
+            keep(record, confined ? Results.LIFE_JSHM_CONFINED : Results.LIFE_JSHM, out);
         }
-        Processes.run("jshm life cycle", Processes.pinned(0, Processes.javaChild(args.toArray(String[]::new))), dir, 600);
-        keep(record, Results.LIFE_JSHM, out);
         for (int i = 0; i < plan.lifecycleSizes().size(); i++) {
             String size = Long.toString(plan.lifecycleSizes().get(i));
             String iterations = Integer.toString(plan.lifecycleIterations().get(i));

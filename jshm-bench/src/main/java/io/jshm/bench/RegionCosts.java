@@ -1,6 +1,7 @@
 package io.jshm.bench;
 
 import io.jshm.SharedMemory;
+import io.jshm.SharedMemoryOptions;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -24,10 +25,12 @@ final class RegionCosts {
      * For each size: creates, maps, touches (one byte per page), unmaps, closes and unlinks a
      * region of that size, {@code iterations[i]} times after a fifth as many unrecorded ones, and
      * writes one {@link ResultFile#LIFECYCLE} record. With jshm, closing the last handle of a
-     * region that lives until last close unmaps, closes and unlinks it.
+     * region that lives until last close unmaps, closes and unlinks it. {@code confined}: the
+     * handles are {@linkplain SharedMemoryOptions#withConfined confined} to this thread.
      */
-    static void lifecycle(String prefix, Path out, long[] sizes, int[] iterations) throws IOException {
+    static void lifecycle(String prefix, Path out, boolean confined, long[] sizes, int[] iterations) throws IOException {
         String name = prefix + "-jlife";
+        SharedMemoryOptions options = SharedMemoryOptions.defaults().withConfined(confined);
         ResultFile results = new ResultFile();
         for (int s = 0; s < sizes.length; s++) {
             long size = sizes[s];
@@ -36,7 +39,7 @@ final class RegionCosts {
             values[0] = size;
             for (int i = 0; i < warm + iterations[s]; i++) {
                 long t0 = System.nanoTime();
-                try (SharedMemory region = SharedMemory.create(name, size)) {
+                try (SharedMemory region = SharedMemory.create(name, size, options)) {
                     MemorySegment segment = region.segment();
                     for (long offset = 0; offset < size; offset += PAGE) {
                         segment.set(ValueLayout.JAVA_BYTE, offset, (byte) 1);

@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class Results {
     static final String LIFE_JSHM = "jshm";
+    /** jshm with {@code SharedMemoryOptions.withConfined(true)}: no arena handshake at close. */
+    static final String LIFE_JSHM_CONFINED = "jshm, confined handle";
     static final String LIFE_C = "C (shm_open, ftruncate, mmap)";
     static final String LIFE_PYTHON = "Python shared_memory";
     static final String COPY_NATIVE = "jshm copy from native";

@@ -100,6 +100,8 @@ class BenchRunTest {
                     streams = {r["name"]: r for r in tables["throughput_" + part]["rows"]}
                     assert set(streams) == {t + ", " + s for t in (jshm, agrona) for s in ("64 B", "4 KiB")}, set(streams)
                     assert streams[agrona + ", 4 KiB"]["vs_agrona"] == [1, 1], streams[agrona + ", 4 KiB"]
+                life = [r["name"].rsplit(", ", 1)[0] for r in tables["lifecycle"]["rows"]]
+                assert life.count("jshm") > 0 and life.count("jshm") == life.count("jshm, confined handle"), life
                 rounds = {r["name"]: r for r in tables["interleaved_paired"]["rows"]}
                 whats = ("round trip p50", "64 B throughput", "4 KiB throughput")
                 prefixes = ("", "jshm SPSC (short laps): ", "jshm MPSC: ")

@@ -66,7 +66,7 @@ import java.util.Optional;
  *       hundreds of microseconds). A handle made with {@link SharedMemoryOptions#withConfined
  *       withConfined(true)} is the thread's own instead: only the thread that created or opened it
  *       may access {@link #segment()} or close it (others get {@link WrongThreadException}), and
- *       its close takes microseconds.</li>
+ *       its close skips that handshake.</li>
  *   <li>Memory ordering between processes is that of the hardware: plain accesses are not ordered.
  *       Use {@link java.lang.invoke.VarHandle} access modes (acquire/release, volatile, CAS) on the
  *       segment, or the primitives of {@code io.jshm.sync}, to publish data to another process.</li>

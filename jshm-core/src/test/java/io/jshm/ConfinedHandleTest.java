@@ -1,6 +1,7 @@
 package io.jshm;
 
 import io.jshm.testing.ChildJvm;
+import io.jshm.testing.OtherThread;
 import io.jshm.testing.RegionChild;
 import io.jshm.testing.RegionNames;
 import org.junit.jupiter.api.Test;
@@ -11,11 +12,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -51,13 +48,12 @@ class ConfinedHandleTest {
             MemorySegment segment = shm.segment();
             segment.set(ValueLayout.JAVA_LONG, 8, 42L);
 
-            Object read = onAnotherThread(() -> segment.get(ValueLayout.JAVA_LONG, 8));
-            assertThat(read).isInstanceOf(WrongThreadException.class);
-            Object close = onAnotherThread(() -> {
+            assertThat(OtherThread.run(() -> segment.get(ValueLayout.JAVA_LONG, 8)).thrown())
+                    .isInstanceOf(WrongThreadException.class);
+            assertThat(OtherThread.run(() -> {
                 shm.close();
                 return null;
-            });
-            assertThat(close).isInstanceOf(WrongThreadException.class);
+            }).thrown()).isInstanceOf(WrongThreadException.class);
 
             assertThat(shm.isOpen()).as("a refused close leaves the handle open").isTrue();
             assertThat(segment.get(ValueLayout.JAVA_LONG, 8)).isEqualTo(42L);
@@ -76,7 +72,7 @@ class ConfinedHandleTest {
         try (SharedMemory shm = SharedMemory.create(name, 8192, CONFINED); Arena shared = Arena.ofShared()) {
             MemorySegment view = shm.map(shared, 4096, 4096);
             view.set(ValueLayout.JAVA_INT, 0, 7);
-            assertThat(onAnotherThread(() -> view.get(ValueLayout.JAVA_INT, 0))).isEqualTo(7);
+            assertThat(OtherThread.run(() -> view.get(ValueLayout.JAVA_INT, 0)).value()).isEqualTo(7);
             assertThat(shm.segment().get(ValueLayout.JAVA_INT, 4096)).isEqualTo(7);
         }
     }
@@ -98,23 +94,5 @@ class ConfinedHandleTest {
             }
         }
         assertThat(SharedMemory.exists(name)).isFalse();
-    }
-
-    /** {@return what {@code task} returned on a new thread, or what it threw} */
-    private static Object onAnotherThread(Callable<Object> task) throws InterruptedException {
-        CompletableFuture<Object> result = new CompletableFuture<>();
-        Thread thread = Thread.ofPlatform().start(() -> {
-            try {
-                result.complete(task.call());
-            } catch (Throwable t) {
-                result.complete(t);
-            }
-        });
-        thread.join(WAIT.toMillis());
-        try {
-            return result.get(1, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new AssertionError("the other thread did not finish", e);
-        }
     }
 }

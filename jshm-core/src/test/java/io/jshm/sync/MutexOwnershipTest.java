@@ -3,13 +3,13 @@ package io.jshm.sync;
 import io.jshm.testing.Waits;
 import io.jshm.SharedMemory;
 import io.jshm.testing.ChildJvm;
+import io.jshm.testing.OtherThread;
 import io.jshm.testing.RegionNames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,12 +33,12 @@ class MutexOwnershipTest {
                     .hasMessageContaining("owner: none");
 
             assertThat(mutex.lock()).isEqualTo(LockResult.ACQUIRED);
-            Throwable thrown = inAnotherThread(() -> {
+            Throwable thrown = OtherThread.run(() -> {
                 assertThat(mutex.isHeldByCurrentThread()).isFalse();
                 assertThat(mutex.tryLock()).as("another thread of the owner's process").isEqualTo(LockResult.NOT_ACQUIRED);
                 mutex.unlock();
                 return null;
-            });
+            }).thrown();
             assertThat(thrown).isInstanceOf(IllegalMonitorStateException.class)
                     .hasMessageContaining("does not hold it")
                     .hasMessageContaining("pid " + PID);
@@ -88,32 +88,11 @@ class MutexOwnershipTest {
             assertThat(Atomics.getIntVolatile(shm.segment(), SharedMutex.WAITERS)).isZero();
             mutex.unlock();
             assertThat(mutex.ownerPid()).isEmpty();
-            assertThat(inAnotherThread(() -> {
+            assertThat(OtherThread.run(() -> {
                 assertThat(mutex.tryLock()).isEqualTo(LockResult.ACQUIRED);
                 mutex.unlock();
                 return null;
-            })).isNull();
+            }).thrown()).isNull();
         }
-    }
-
-    /** Runs {@code call} in a new thread. {@return what it threw, or null} */
-    private static Throwable inAnotherThread(Call call) throws Exception {
-        CompletableFuture<Throwable> thrown = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                call.run();
-                thrown.complete(null);
-            } catch (Throwable e) {
-                thrown.complete(e);
-            }
-        }, "other-thread");
-        t.setDaemon(true);
-        t.start();
-        return thrown.get(20, TimeUnit.SECONDS);
-    }
-
-    @FunctionalInterface
-    private interface Call {
-        Object run() throws Exception;
     }
 }

@@ -101,9 +101,6 @@ final class LibC {
     private static final class Close {
         static final MethodHandle HANDLE = errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     }
-    private static final class Ftruncate {
-        static final MethodHandle HANDLE = errnoCall("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
-    }
     private static final class Fchmod {
         static final MethodHandle HANDLE = errnoCall("fchmod", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     }
@@ -134,6 +131,15 @@ final class LibC {
     }
     private static final class Getuid {
         static final MethodHandle HANDLE = plainCall("getuid", FunctionDescriptor.of(JAVA_INT));
+        static final int SELF;
+
+        static {
+            try {
+                SELF = (int) HANDLE.invokeExact();
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+        }
     }
     private static final class Strerror {
         static final MethodHandle HANDLE = plainCall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
@@ -271,10 +277,6 @@ final class LibC {
         }
     }
 
-    static void ftruncate(int fd, long size, String name) {
-        check(callInt(Ftruncate.HANDLE, fd, size), "ftruncate", name);
-    }
-
     static void fchmod(int fd, int mode, String name) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
@@ -404,12 +406,12 @@ final class LibC {
         }
     }
 
+    /**
+     * {@return this process's real user id} Asked of the system once: a Java program has no call
+     * that changes it, and every create would otherwise pay a system call for it.
+     */
     static int getuid() {
-        try {
-            return (int) Getuid.HANDLE.invokeExact();
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return Getuid.SELF;
     }
 
     /**

@@ -22,13 +22,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * A region is only bytes with a POSIX name: Python's {@code multiprocessing.shared_memory} and C's
- * {@code shm_open} share it with jshm both ways. Skipped where {@code python3} or {@code gcc} is
- * missing.
+ * A region is only bytes with a POSIX name: Python's {@code multiprocessing.shared_memory}, C's
+ * {@code shm_open} and Boost.Interprocess's {@code shared_memory_object} share it with jshm both
+ * ways. Skipped where {@code python3}, {@code gcc}, or {@code g++} with Boost's headers is missing.
  *
  * <p>The messages use {@link RegionChild}'s layout: a native-order int length, then the UTF-8
  * bytes 8 bytes further on. jshm's message is at {@link RegionChild#MESSAGE} (8), the answer at
- * {@link RegionChild#ANSWER} (1024); a region made by Python or C carries its message at 0.
+ * {@link RegionChild#ANSWER} (1024); a region made by Python, C or Boost carries its message at 0.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 @SuppressWarnings("try") // regions and children are held open by try blocks that do not name them
@@ -225,11 +225,119 @@ class InteropTest {
         assertThat(ShmFiles.present(name)).isFalse();
     }
 
+    // ------------------------------------------------------------------ Boost.Interprocess
+
+    /**
+     * Boost.Interprocess's {@code shared_memory_object} names the same POSIX objects
+     * ({@code shm_open} with a leading slash added): "read NAME" opens a region and answers in
+     * it; "create NAME SIZE" makes one and leaves it in place, as Boost does until
+     * {@code remove}.
+     */
+    private static final String BOOST_PROGRAM = """
+            #include <boost/interprocess/mapped_region.hpp>
+            #include <boost/interprocess/shared_memory_object.hpp>
+            #include <cstdint>
+            #include <cstring>
+            #include <iostream>
+            #include <string>
+
+            namespace bip = boost::interprocess;
+
+            static void put(unsigned char *p, const std::string &s) {
+                std::int32_t n = static_cast<std::int32_t>(s.size());
+                std::memcpy(p + 8, s.data(), s.size());
+                std::memcpy(p, &n, 4);
+            }
+
+            int main(int argc, char **argv) {
+                if (argc < 3) { std::cerr << "usage: boostshm read NAME | boostshm create NAME SIZE\\n"; return 64; }
+                std::string mode = argv[1];
+                try {
+                    if (mode == "create") {
+                        bip::shared_memory_object shm(bip::create_only, argv[2], bip::read_write);
+                        shm.truncate(std::stoll(argv[3]));
+                        bip::mapped_region region(shm, bip::read_write);
+                        auto *p = static_cast<unsigned char *>(region.get_address());
+                        put(p, "made by boost");
+                        p[region.get_size() - 1] = 0xB0;
+                    } else {
+                        bip::shared_memory_object shm(bip::open_only, argv[2], bip::read_write);
+                        bip::mapped_region region(shm, bip::read_write);
+                        auto *p = static_cast<unsigned char *>(region.get_address());
+                        std::int32_t n;
+                        std::memcpy(&n, p + 8, 4);
+                        std::string message(reinterpret_cast<const char *>(p + 16), static_cast<std::size_t>(n));
+                        std::cout << "SIZE " << region.get_size() << "\\n" << "READ " << message << "\\n";
+                        put(p + 1024, "boost:" + message);
+                    }
+                } catch (const bip::interprocess_exception &e) {
+                    std::cerr << "boost: " << e.what() << "\\n";
+                    return 2;
+                }
+                std::cout << "DONE" << std::endl;
+                return 0;
+            }
+            """;
+
+    @Test
+    void aBoostProgramReadsAndAnswersInARegionMadeByJshm(@TempDir Path dir) throws Exception {
+        Path program = compileBoost(dir);
+        String name = names.next();
+        try (SharedMemory shm = SharedMemory.create(name, 4096 + 77)) {
+            RegionChild.writeString(shm.segment(), MESSAGE, "hello Boost");
+            ExternalProcess.Result result = ExternalProcess.run(WAIT, List.of(program.toString(), "read", name));
+            assertThat(result.code()).as(result.output()).isZero();
+            assertThat(result.output()).contains("SIZE " + (4096 + 77)).contains("READ hello Boost").contains("DONE");
+            assertThat(RegionChild.readString(shm.segment(), ANSWER)).isEqualTo("boost:hello Boost");
+        }
+        assertThat(ShmFiles.present(name)).as("jshm's last close removes it, whoever else mapped it").isFalse();
+    }
+
+    @Test
+    void jshmOpensARegionMadeByABoostProgram(@TempDir Path dir) throws Exception {
+        Path program = compileBoost(dir);
+        String name = names.next();
+        try {
+            ExternalProcess.Result result = ExternalProcess.run(WAIT, List.of(program.toString(), "create", name, "6000"));
+            assertThat(result.code()).as(result.output()).isZero();
+            assertThat(SharedMemory.info(name).lifetime()).isEqualTo(Lifetime.PERSISTENT);
+            try (SharedMemory shm = SharedMemory.open(name)) {
+                assertThat(shm.size()).isEqualTo(6000);
+                assertThat(RegionChild.readString(shm.segment(), 0)).isEqualTo("made by boost");
+                assertThat(shm.segment().get(java.lang.foreign.ValueLayout.JAVA_BYTE, 5999)).isEqualTo((byte) 0xB0);
+                RegionChild.writeString(shm.segment(), MESSAGE, "and back to Boost");
+            }
+            assertThat(SharedMemory.exists(name)).as("Boost made it persistent; jshm's close leaves it").isTrue();
+            ExternalProcess.Result reread = ExternalProcess.run(WAIT, List.of(program.toString(), "read", name));
+            assertThat(reread.code()).as(reread.output()).isZero();
+            assertThat(reread.output()).contains("READ and back to Boost");
+        } finally {
+            SharedMemory.unlink(name);
+        }
+        assertThat(ShmFiles.present(name)).isFalse();
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static void assumePython() {
         assumeTrue(ExternalProcess.available("python3", "-c", "import multiprocessing.shared_memory"),
                 "python3 with multiprocessing.shared_memory is not available");
+    }
+
+    /**
+     * Writes the Boost program to {@code dir} and compiles it with g++; skips the test without g++
+     * or Boost.Interprocess's headers (Debian: {@code libboost-dev}, which {@code .ci/run} installs
+     * where it can).
+     */
+    private static Path compileBoost(Path dir) throws Exception {
+        Path source = Files.writeString(dir.resolve("boostshm.cpp"), BOOST_PROGRAM);
+        assumeTrue(ExternalProcess.available("g++", "-std=c++17", "-fsyntax-only", source.toString()),
+                "g++ with Boost.Interprocess headers is not available");
+        Path program = dir.resolve("boostshm");
+        ExternalProcess.Result cc = ExternalProcess.run(WAIT,
+                List.of("g++", "-std=c++17", "-Wall", "-O1", "-o", program.toString(), source.toString(), "-lrt", "-pthread"));
+        assertThat(cc.code()).as("g++ output:%n%s", cc.output()).isZero();
+        return program;
     }
 
     /** Writes the C program to {@code dir} and compiles it with gcc; skips the test without gcc. */

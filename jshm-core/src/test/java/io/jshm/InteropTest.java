@@ -188,41 +188,12 @@ class InteropTest {
 
     @Test
     void aCProgramReadsAndAnswersInARegionMadeByJshm(@TempDir Path dir) throws Exception {
-        Path program = compileC(dir);
-        String name = names.next();
-        try (SharedMemory shm = SharedMemory.create(name, 8192)) {
-            RegionChild.writeString(shm.segment(), MESSAGE, "hello C");
-            ExternalProcess.Result result = ExternalProcess.run(WAIT, List.of(program.toString(), "read", name));
-            assertThat(result.code()).as(result.output()).isZero();
-            assertThat(result.output()).contains("SIZE 8192").contains("READ hello C").contains("DONE");
-            assertThat(RegionChild.readString(shm.segment(), ANSWER)).isEqualTo("c:hello C");
-        }
-        assertThat(ShmFiles.present(name)).isFalse();
+        peerReadsAndAnswers(compileC(dir), 8192, "hello C", "c:hello C");
     }
 
     @Test
     void jshmOpensARegionMadeByACProgram(@TempDir Path dir) throws Exception {
-        Path program = compileC(dir);
-        String name = names.next();
-        try {
-            ExternalProcess.Result result = ExternalProcess.run(WAIT, List.of(program.toString(), "create", name, "5000"));
-            assertThat(result.code()).as(result.output()).isZero();
-            assertThat(SharedMemory.info(name).lifetime()).isEqualTo(Lifetime.PERSISTENT);
-            try (SharedMemory shm = SharedMemory.open(name)) {
-                assertThat(shm.size()).isEqualTo(5000);
-                assertThat(shm.lifetime()).isEqualTo(Lifetime.PERSISTENT);
-                assertThat(RegionChild.readString(shm.segment(), 0)).isEqualTo("made by C");
-                assertThat(shm.segment().get(java.lang.foreign.ValueLayout.JAVA_BYTE, 4999)).isEqualTo((byte) 0xC3);
-                RegionChild.writeString(shm.segment(), MESSAGE, "and back");
-            }
-            assertThat(SharedMemory.exists(name)).as("its creator left it; closing jshm's handle does not remove it").isTrue();
-            // the C program sees what jshm wrote after jshm closed
-            ExternalProcess.Result reread = ExternalProcess.run(WAIT, List.of(program.toString(), "read", name));
-            assertThat(reread.output()).contains("READ and back");
-        } finally {
-            SharedMemory.unlink(name);
-        }
-        assertThat(ShmFiles.present(name)).isFalse();
+        jshmOpensWhatAPeerMade(compileC(dir), 5000, "made by C", (byte) 0xC3);
     }
 
     // ------------------------------------------------------------------ Boost.Interprocess
@@ -281,36 +252,56 @@ class InteropTest {
 
     @Test
     void aBoostProgramReadsAndAnswersInARegionMadeByJshm(@TempDir Path dir) throws Exception {
-        Path program = compileBoost(dir);
-        String name = names.next();
-        try (SharedMemory shm = SharedMemory.create(name, 4096 + 77)) {
-            RegionChild.writeString(shm.segment(), MESSAGE, "hello Boost");
-            ExternalProcess.Result result = ExternalProcess.run(WAIT, List.of(program.toString(), "read", name));
-            assertThat(result.code()).as(result.output()).isZero();
-            assertThat(result.output()).contains("SIZE " + (4096 + 77)).contains("READ hello Boost").contains("DONE");
-            assertThat(RegionChild.readString(shm.segment(), ANSWER)).isEqualTo("boost:hello Boost");
-        }
-        assertThat(ShmFiles.present(name)).as("jshm's last close removes it, whoever else mapped it").isFalse();
+        peerReadsAndAnswers(compileBoost(dir), 4096 + 77, "hello Boost", "boost:hello Boost");
     }
 
     @Test
     void jshmOpensARegionMadeByABoostProgram(@TempDir Path dir) throws Exception {
-        Path program = compileBoost(dir);
+        jshmOpensWhatAPeerMade(compileBoost(dir), 6000, "made by boost", (byte) 0xB0);
+    }
+
+    // ------------------------------------------------------------------ the native peers' two ways
+
+    /**
+     * jshm makes a region of {@code size} bytes with {@code message} in it; the peer's "read NAME"
+     * reports the size and the message and writes {@code answer}; jshm's last close removes the
+     * region, though the peer mapped it too.
+     */
+    private static void peerReadsAndAnswers(Path program, long size, String message, String answer) throws Exception {
+        String name = names.next();
+        try (SharedMemory shm = SharedMemory.create(name, size)) {
+            RegionChild.writeString(shm.segment(), MESSAGE, message);
+            ExternalProcess.Result result = ExternalProcess.run(WAIT, List.of(program.toString(), "read", name));
+            assertThat(result.code()).as(result.output()).isZero();
+            assertThat(result.output()).contains("SIZE " + size).contains("READ " + message).contains("DONE");
+            assertThat(RegionChild.readString(shm.segment(), ANSWER)).isEqualTo(answer);
+        }
+        assertThat(ShmFiles.present(name)).as("jshm's last close removes it, whoever else mapped it").isFalse();
+    }
+
+    /**
+     * The peer's "create NAME SIZE" makes a region with {@code made} at 0 and {@code last} in its
+     * last byte; jshm sees it persistent, reads both, writes a message, and closing leaves the
+     * region, whose next "read NAME" by the peer finds jshm's message.
+     */
+    private static void jshmOpensWhatAPeerMade(Path program, long size, String made, byte last) throws Exception {
         String name = names.next();
         try {
-            ExternalProcess.Result result = ExternalProcess.run(WAIT, List.of(program.toString(), "create", name, "6000"));
+            ExternalProcess.Result result = ExternalProcess.run(WAIT,
+                    List.of(program.toString(), "create", name, Long.toString(size)));
             assertThat(result.code()).as(result.output()).isZero();
             assertThat(SharedMemory.info(name).lifetime()).isEqualTo(Lifetime.PERSISTENT);
             try (SharedMemory shm = SharedMemory.open(name)) {
-                assertThat(shm.size()).isEqualTo(6000);
-                assertThat(RegionChild.readString(shm.segment(), 0)).isEqualTo("made by boost");
-                assertThat(shm.segment().get(java.lang.foreign.ValueLayout.JAVA_BYTE, 5999)).isEqualTo((byte) 0xB0);
-                RegionChild.writeString(shm.segment(), MESSAGE, "and back to Boost");
+                assertThat(shm.size()).isEqualTo(size);
+                assertThat(shm.lifetime()).isEqualTo(Lifetime.PERSISTENT);
+                assertThat(RegionChild.readString(shm.segment(), 0)).isEqualTo(made);
+                assertThat(shm.segment().get(java.lang.foreign.ValueLayout.JAVA_BYTE, size - 1)).isEqualTo(last);
+                RegionChild.writeString(shm.segment(), MESSAGE, "and back");
             }
-            assertThat(SharedMemory.exists(name)).as("Boost made it persistent; jshm's close leaves it").isTrue();
+            assertThat(SharedMemory.exists(name)).as("its creator left it; closing jshm's handle does not remove it").isTrue();
             ExternalProcess.Result reread = ExternalProcess.run(WAIT, List.of(program.toString(), "read", name));
             assertThat(reread.code()).as(reread.output()).isZero();
-            assertThat(reread.output()).contains("READ and back to Boost");
+            assertThat(reread.output()).contains("READ and back");
         } finally {
             SharedMemory.unlink(name);
         }

@@ -43,8 +43,8 @@ class ParkWakeTest {
             MemorySegment region = raw.segment();
             ChildJvm consumer = children.launch("park-receive", name);
             consumer.await("READY", Waits.STARTUP);
-            Waits.awaitCondition("the consumer sleeps", Duration.ofSeconds(10),
-                    () -> QueueTesting.intField(region, QueueLayout.CONSUMERS_WAITING) > 0, consumer::diagnostics);
+            awaitANewSliceOfSleep("the consumer", region, QueueLayout.CONSUMERS_WAITING, QueueLayout.CONSUMERS_ARRIVALS,
+                    consumer);
             int sequence = QueueTesting.intField(region, QueueLayout.DATA_SEQUENCE);
 
             long start = System.nanoTime();
@@ -72,8 +72,8 @@ class ParkWakeTest {
             String full = Waits.lineStartingWith(producer, "FULL", Waits.STARTUP);
             int queued = Integer.parseInt(full.substring("FULL ".length()));
             assertThat(queued).isEqualTo((int) (CAPACITY / 1008));
-            Waits.awaitCondition("the producer sleeps", Duration.ofSeconds(10),
-                    () -> QueueTesting.intField(region, QueueLayout.PRODUCERS_WAITING) > 0, producer::diagnostics);
+            awaitANewSliceOfSleep("the producer", region, QueueLayout.PRODUCERS_WAITING, QueueLayout.PRODUCERS_ARRIVALS,
+                    producer);
             int sequence = QueueTesting.intField(region, QueueLayout.SPACE_SEQUENCE);
 
             long start = System.nanoTime();
@@ -148,5 +148,21 @@ class ParkWakeTest {
             System.out.printf("[park] live producer woke %d ms after the drain, beside a dead sleeper%n",
                     Waits.millisSince(start));
         }
+    }
+
+    /**
+     * Waits until {@code who} sleeps, then until it begins a new slice of that sleep (a sleeper
+     * re-arrives every {@code Waiting.SLICE_NANOS}), so that what the test does next finds it
+     * asleep: at a slice's end it is briefly not counted as waiting, and what is published then
+     * is found by its next poll, with no wake to see.
+     */
+    private static void awaitANewSliceOfSleep(String who, MemorySegment region, long waiting, long arrivals,
+                                              ChildJvm child) throws InterruptedException {
+        Waits.awaitCondition(who + " sleeps", Duration.ofSeconds(10),
+                () -> QueueTesting.intField(region, waiting) > 0, child::diagnostics);
+        int arrived = QueueTesting.intField(region, arrivals);
+        Waits.awaitCondition(who + " begins a new slice of sleep", Duration.ofSeconds(10),
+                () -> QueueTesting.intField(region, arrivals) != arrived && QueueTesting.intField(region, waiting) > 0,
+                child::diagnostics);
     }
 }

@@ -139,9 +139,11 @@ final class LinuxPlatform implements Platform {
             throw e;
         }
         try {
-            LibC.Stat st = LibC.fstat(fd, name);
+            LibC.Stat st;
             if (LibC.flock(fd, LibC.LOCK_EX | LibC.LOCK_NB, name)) {
-                // Nobody else holds it.
+                // Nobody else holds it: its mode says whether it is half-made, stale or persistent.
+                // (Where others hold it, the fstat after our shared lock is the only one.)
+                st = LibC.fstat(fd, name);
                 if (st.permissions() == 0) {
                     if (!past(deadline)) {
                         LibC.close(fd);

@@ -24,8 +24,8 @@ import java.util.Map;
 final class Pair {
     static final long RING = 1 << 20;
     static final long BIG_RING = 16 << 20;
-    /** The C rings' header before the data (cfloor.c: head, tail, ready, done). */
-    static final long C_RING_HEADER = 1024;
+    /** The C rings' header before the data (cfloor.c: head, tail, ready, done), a page, as jshm's queues have. */
+    static final long C_RING_HEADER = 4096;
 
     /** What one pair measured: A's result file, and what B says it received (per stream size, -1 for round trips). */
     record Outcome(List<ResultFile.Entry> entries, Map<Integer, Long> received) {

@@ -14,8 +14,9 @@
  *                   B->A block at 256 (payload at 256, sequence at 320)
  *   PREFIX-cring    SPSC ring, 1 MiB, for messages up to 4 KiB
  *   PREFIX-cring-big  SPSC ring, 16 MiB, for larger messages
- * A ring region: head at 0, tail at 128, ready at 384, done at 512, data from 1024. A record is
- * an 8-byte length (-1: padding to the end of the ring) and the payload, padded to 8 bytes.
+ * A ring region: head at 0, tail at 128, ready at 384, done at 512, data from 4096 (a page
+ * boundary, as in jshm's and Agrona's rings). A record is an 8-byte length (-1: padding to the
+ * end of the ring) and the payload, padded to 8 bytes.
  * Every message carries its sequence number in its first and last 8 bytes; the receiver checks
  * both, and the end marker (sequence -1) carries the count in its second word.
  *
@@ -42,7 +43,7 @@
 #define TAG_COPY 4
 #define TAG_RECEIVED 5
 
-#define RING_DATA 1024
+#define RING_DATA 4096
 #define SMALL_RING (1L << 20)
 #define BIG_RING (16L << 20)
 #define PING 64

@@ -7,16 +7,16 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 
 /**
- * The queue region: a 1024-byte header, then the ring of {@code capacity} bytes. Fields written by
- * different sides sit on different 128-byte lines (two cache lines, against the adjacent-line
- * prefetcher). All little-endian.
+ * The queue region: a 4096-byte header, then the ring of {@code capacity} bytes, so that the ring
+ * starts on a page boundary (decision 60). Fields written by different sides sit on different
+ * 128-byte lines (two cache lines, against the adjacent-line prefetcher). All little-endian.
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------------------------------------------------------+
  *  |                  magic 0x5148534A ("JSHQ")                    |    0
  *  +-------------------------------+-------------------------------+
- *  |          version (2)          |  type (1 spsc 2 mpsc 3 bcast) |    4
+ *  |          version (3)          |  type (1 spsc 2 mpsc 3 bcast) |    4
  *  +-------------------------------+-------------------------------+
  *  |                capacity (bytes of the ring, 2^n)              |    8
  *  +---------------------------------------------------------------+
@@ -24,7 +24,7 @@ import java.lang.invoke.VarHandle;
  *  +---------------------------------------------------------------+
  *  |                         reserved                              |   20
  *  +---------------------------------------------------------------+
- *  |                  region size (1024 + capacity)                |   24
+ *  |                  region size (4096 + capacity)                |   24
  *  +---------------------------------------------------------------+
  *  |                      reserved to 128                          |   32
  *  +===============================================================+
@@ -43,9 +43,9 @@ import java.lang.invoke.VarHandle;
  *  +===============================================================+
  *  | consumer's own line: consumed to (SPSC), records out          |  640
  *  +===============================================================+
- *  |                    reserved to 1024                           |  768
+ *  |                    reserved to 4096                           |  768
  *  +===============================================================+
- *  |                   ring: capacity bytes of records             | 1024
+ *  |                   ring: capacity bytes of records             | 4096
  *  +---------------------------------------------------------------+
  * </pre>
  * Offsets of every field are the constants below; {@code docs/layout.md} has the table.
@@ -55,8 +55,8 @@ final class QueueLayout {
     }
 
     static final int MAGIC = 0x5148534A;
-    static final short VERSION = 2;
-    static final long HEADER_SIZE = 1024;
+    static final short VERSION = 3;
+    static final long HEADER_SIZE = 4096;
     static final long MIN_CAPACITY = 1024;
     static final long MAX_CAPACITY = 1L << 30;
 

@@ -50,7 +50,7 @@ public record QueueState(QueueCounters counters, int maxMessageLength, boolean p
     /**
      * Decodes the queue whose header starts at offset 0 of {@code region}.
      *
-     * @param region the whole queue region (a 1024-byte header, then the ring)
+     * @param region the whole queue region (a 4096-byte header, then the ring)
      * @param name   the region's name, for messages
      * @return the state, or empty if the region does not start with the queue magic
      * @throws CorruptRegionException if it has the queue magic but a header that disagrees with

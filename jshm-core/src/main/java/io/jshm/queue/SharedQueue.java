@@ -175,7 +175,7 @@ public final class SharedQueue implements AutoCloseable {
     // ------------------------------------------------------------------ opening
 
     /**
-     * Creates a queue in a new region of {@code 1024 + capacity} bytes that lives until its last
+     * Creates a queue in a new region of {@code 4096 + capacity} bytes that lives until its last
      * handle closes.
      *
      * @param capacity bytes of the ring: a power of two from 1 KiB to 1 GiB; the largest message

@@ -119,16 +119,18 @@ class HostileQueueTest {
                 }
                 assertThatThrownBy(() -> SharedQueue.open(name))
                         .isInstanceOf(CorruptRegionException.class)
-                        .hasMessageContaining("region has " + size + " bytes, fewer than the smallest queue (2048)");
+                        .hasMessageContaining("region has " + size + " bytes, fewer than the smallest queue (5120)");
             }
         }
     }
 
     static Stream<Arguments> damagedHeaders() {
         return Stream.of(
-                Arguments.of("version 3", QueueLayout.VERSION_OFFSET, 2, 3L, "queue layout version 3, this jshm reads version 2"),
+                Arguments.of("version 4", QueueLayout.VERSION_OFFSET, 2, 4L, "queue layout version 4, this jshm reads version 3"),
+                Arguments.of("version 2 (the ring at 1024, before decision 60)", QueueLayout.VERSION_OFFSET, 2, 2L,
+                        "queue layout version 2, this jshm reads version 3"),
                 Arguments.of("version 1 (before the SPSC protocol of decision 44)", QueueLayout.VERSION_OFFSET, 2, 1L,
-                        "queue layout version 1, this jshm reads version 2"),
+                        "queue layout version 1, this jshm reads version 3"),
                 Arguments.of("version 0", QueueLayout.VERSION_OFFSET, 2, 0L, "queue layout version 0"),
                 Arguments.of("type 0", QueueLayout.TYPE_OFFSET, 2, 0L, "unknown queue type 0"),
                 Arguments.of("type 4", QueueLayout.TYPE_OFFSET, 2, 4L, "unknown queue type 4"),
@@ -138,11 +140,11 @@ class HostileQueueTest {
                 Arguments.of("capacity -4096", QueueLayout.CAPACITY_OFFSET, 8, -4096L, "capacity -4096 is not"),
                 Arguments.of("capacity 2^40", QueueLayout.CAPACITY_OFFSET, 8, 1L << 40, "is not a power of two from 1024"),
                 Arguments.of("capacity 8192, larger than the region", QueueLayout.CAPACITY_OFFSET, 8, 8192L,
-                        "sizes disagree: capacity 8192 needs a region of 9216 bytes; the header says 5120 and the region has 5120"),
+                        "sizes disagree: capacity 8192 needs a region of 12288 bytes; the header says 8192 and the region has 8192"),
                 Arguments.of("capacity 2048, smaller than the region", QueueLayout.CAPACITY_OFFSET, 8, 2048L,
-                        "sizes disagree: capacity 2048 needs a region of 3072 bytes"),
+                        "sizes disagree: capacity 2048 needs a region of 6144 bytes"),
                 Arguments.of("region size 9216", QueueLayout.REGION_SIZE_OFFSET, 8, 9216L,
-                        "the header says 9216 and the region has 5120"),
+                        "the header says 9216 and the region has 8192"),
                 Arguments.of("max payload 2048", QueueLayout.MAX_PAYLOAD_OFFSET, 4, 2048L,
                         "max payload 2048 disagrees with capacity 4096"));
     }
@@ -172,7 +174,7 @@ class HostileQueueTest {
             QueueLayout.initialize(shm.segment(), QueueType.SPSC, CAPACITY);
             assertThatThrownBy(() -> SharedQueue.open(name))
                     .isInstanceOf(CorruptRegionException.class)
-                    .hasMessageContaining("the header says 5120 and the region has 10240");
+                    .hasMessageContaining("the header says " + REGION + " and the region has " + 2 * REGION);
         }
     }
 

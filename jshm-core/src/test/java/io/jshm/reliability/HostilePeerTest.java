@@ -162,7 +162,8 @@ class HostilePeerTest {
             path, seed, capacity = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
             rnd = random.Random(seed)
             fd = os.open(path, os.O_RDWR)
-            m = mmap.mmap(fd, 1024 + capacity)
+            m = mmap.mmap(fd, 0)
+            ring = len(m) - capacity  # the ring is the region's last capacity bytes, after the header
             print("READY", flush=True)
             end = time.time() + 30
             while time.time() < end:
@@ -173,7 +174,7 @@ class HostilePeerTest {
                 elif what == 1:
                     off = 128
                 else:
-                    off = 1024 + rnd.randrange(capacity // 8) * 8
+                    off = ring + rnd.randrange(capacity // 8) * 8
                 m[off:off + 8] = rnd.getrandbits(64).to_bytes(8, 'little')
             """;
 

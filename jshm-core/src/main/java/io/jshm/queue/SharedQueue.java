@@ -272,7 +272,9 @@ public final class SharedQueue implements AutoCloseable {
      * record like the padding at a ring's end, which every consumer skips). A pair that keeps up
      * then works in a window that stays in the two cores' caches, where a whole ring may not fit:
      * 4 KiB messages through a 1 MiB ring with 64 KiB short laps ran 1.07 to 1.2 times as fast
-     * on the machine of {@code docs/benchmarks.md} ({@code bin/jshm bench aa --short-lap}). A
+     * on the machine of {@code docs/benchmarks.md} while rings started 1 KiB into a page, and no
+     * faster once they started on a page boundary; measure on yours
+     * ({@code bin/jshm bench aa --short-lap}). A
      * consumer that falls behind still gets the whole ring (the producer asks where it is, one
      * load, at index {@code bytes} and then at twice each index it asked at). The price: a
      * consumer that stalls just after a short lap has begun leaves the producer the room before

@@ -11,9 +11,11 @@ package io.jshm.queue;
  *                    capacity)
  * @param recordsIn   messages committed by producers (MPSC: records out plus the committed
  *                    messages not yet taken, counted where read, since MPSC producers keep no
- *                    shared count)
+ *                    shared count; so a message counted twice in records out counts twice here)
  * @param recordsOut  messages handed to the consumer (SPSC, MPSC); 0 for broadcast, whose
- *                    consumers count for themselves
+ *                    consumers count for themselves. A consumer killed just after it counted a
+ *                    message, before it moved past it, leaves that message to its successor,
+ *                    which hands it over and counts it again
  * @param bytesIn     bytes claimed by producers since creation, headers and padding included
  * @param bytesOut    bytes consumed since creation, headers and padding included
  * @param paddingIn   SPSC: of {@code bytesIn}, the bytes that are padding or aborted records,

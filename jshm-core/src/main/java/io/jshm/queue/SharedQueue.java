@@ -273,14 +273,13 @@ public final class SharedQueue implements AutoCloseable {
      * then works in a window that stays in the two cores' caches, where a whole ring may not fit:
      * 4 KiB messages through a 1 MiB ring with 64 KiB short laps ran 1.07 to 1.2 times as fast
      * on the machine of {@code docs/benchmarks.md} while rings started 1 KiB into a page, and no
-     * faster once they started on a page boundary; measure on yours
-     * ({@code bin/jshm bench aa --short-lap}). A
-     * consumer that falls behind still gets the whole ring (the producer asks where it is, one
-     * load, at index {@code bytes} and then at twice each index it asked at). The price: a
-     * consumer that stalls just after a short lap has begun leaves the producer the room before
-     * it in the ring, at least {@code bytes * 3/4} less one record, rather than the capacity,
-     * until it passes that padding. Use it when the consumer is known to keep up and throughput
-     * matters more than the room a stall may need.
+     * faster once they started on a page boundary; measure on yours ({@code bin/jshm bench aa
+     * --short-lap}). A consumer that falls behind still gets the whole ring (the producer asks
+     * where it is, one load, at index {@code bytes} and then at twice each index it asked at).
+     * The price: a consumer that stalls just after a short lap has begun leaves the producer the
+     * room before it in the ring, at least {@code bytes * 3/4} less one record, rather than the
+     * capacity, until it passes that padding. Use it when the consumer is known to keep up and
+     * throughput matters more than the room a stall may need.
      *
      * <p>Only this handle's producing changes; the setting is not stored in the region. The
      * counters tell the padding apart from messages ({@link QueueCounters#paddingIn()}).

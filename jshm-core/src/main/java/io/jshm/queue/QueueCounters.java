@@ -25,8 +25,6 @@ package io.jshm.queue;
  * @param paddingOut  SPSC: of {@code bytesOut}, the bytes that were padding or aborted records;
  *                    0 for MPSC and broadcast
  * @param skipped     records the consumer skipped because their producer died before committing
- *                    (or, rarely, one that a consumer had handled and freed when it died in the
- *                    instant before moving past it)
  * @param lapped      times broadcast consumers were lapped by the producer
  * @param lost        messages broadcast consumers lost to being lapped
  * @param producerPid pid of the registered producer (SPSC, broadcast), or 0

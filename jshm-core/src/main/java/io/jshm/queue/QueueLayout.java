@@ -16,7 +16,7 @@ import java.lang.invoke.VarHandle;
  *  +---------------------------------------------------------------+
  *  |                  magic 0x5148534A ("JSHQ")                    |    0
  *  +-------------------------------+-------------------------------+
- *  |          version (3)          |  type (1 spsc 2 mpsc 3 bcast) |    4
+ *  |          version (4)          |  type (1 spsc 2 mpsc 3 bcast) |    4
  *  +-------------------------------+-------------------------------+
  *  |                capacity (bytes of the ring, 2^n)              |    8
  *  +---------------------------------------------------------------+
@@ -31,8 +31,7 @@ import java.lang.invoke.VarHandle;
  *  | producer line: tail, records in, producer pid + start time,   |  128
  *  | broadcast tail intent, latest position + sequence             |
  *  +===============================================================+
- *  | consumer line: head, skipped, consumer pid + start time,      |  256
- *  | end of the release in progress (MPSC)                         |
+ *  | consumer line: head, skipped, consumer pid + start time       |  256
  *  +===============================================================+
  *  | wait line: producers park flag, producers waiting, space      |  384
  *  | sequence (futex word), consumers park flag, consumers         |
@@ -41,7 +40,7 @@ import java.lang.invoke.VarHandle;
  *  +===============================================================+
  *  | broadcast line: lapped, lost (summed over consumers)          |  512
  *  +===============================================================+
- *  | consumer's own line: consumed to (SPSC), records out          |  640
+ *  | consumer's own line: consumed to, records out                 |  640
  *  +===============================================================+
  *  |                    reserved to 4096                           |  768
  *  +===============================================================+
@@ -55,7 +54,7 @@ final class QueueLayout {
     }
 
     static final int MAGIC = 0x5148534A;
-    static final short VERSION = 3;
+    static final short VERSION = 4;
     static final long HEADER_SIZE = 4096;
     static final long MIN_CAPACITY = 1024;
     static final long MAX_CAPACITY = 1L << 30;
@@ -83,7 +82,7 @@ final class QueueLayout {
     static final long SKIPPED = 272;
     static final long CONSUMER_PID = 280;
     static final long CONSUMER_START = 288;
-    static final long RELEASE_END = 296;
+    // 296: reserved (MPSC's end of the release in progress, until layout version 4)
 
     // wait line: written only by sides that go to sleep, read by the other side on every publication
     static final long PRODUCERS_PARK = 384;
@@ -104,7 +103,7 @@ final class QueueLayout {
     static final long LOST = 520;
 
     // consumer's own line: written by the consumer after every record, read by nobody on the hot paths
-    /** SPSC: the position after the last record the consumer is done with (the head moves there once per batch). */
+    /** The position after the last record the consumer is done with (the head moves there once per batch). */
     static final long CONSUMED_TO = 640;
     static final long RECORDS_OUT = 648;
     /** SPSC: bytes of padding and aborted records the consumer has passed. */

@@ -28,7 +28,7 @@ import java.util.Optional;
  *       come from slightly different instants (depth is computed from the tail, the head and,
  *       SPSC, the padding counters read here, and kept between 0 and the capacity).</li>
  *   <li>MPSC records in is records out plus the committed messages found by walking the ring
- *       from the head to the tail (MPSC producers keep no shared count): up to a ring's worth of
+ *       from the consumer's place to the tail (MPSC producers keep no shared count): up to a ring's worth of
  *       header loads per call.</li>
  *   <li>The header is checked as {@link SharedQueue#open} checks it; a header with the queue
  *       magic that disagrees with itself or the region's size is reported, not decoded.</li>
@@ -78,6 +78,9 @@ public record QueueState(QueueCounters counters, int maxMessageLength, boolean p
         long tail = l(region, QueueLayout.TAIL);
         long head = l(region, QueueLayout.HEAD);
         boolean spsc = type == QueueType.SPSC;
+        // MPSC: the consumer's place, which runs ahead of the head during a poll; read before
+        // records out, which the consumer stores before it
+        long consumed = type == QueueType.MPSC ? l(region, QueueLayout.CONSUMED_TO) : head;
         long paddingIn = spsc ? l(region, QueueLayout.PADDING_IN) : 0;
         long paddingOut = spsc ? l(region, QueueLayout.PADDING_OUT) : 0;
         // SPSC: less the padding between head and tail (the end of a short lap, until the consumer
@@ -85,7 +88,8 @@ public record QueueState(QueueCounters counters, int maxMessageLength, boolean p
         long depth = type == QueueType.BROADCAST ? Math.min(tail, capacity)
                 : Math.clamp(tail - head - (paddingIn - paddingOut), 0, capacity);
         long recordsOut = l(region, QueueLayout.RECORDS_OUT);
-        long recordsIn = type == QueueType.MPSC ? recordsOut + committed(region, capacity, head, tail)
+        long recordsIn = type == QueueType.MPSC
+                ? recordsOut + committed(region, capacity, consumed - head > 0 ? consumed : head, tail)
                 : l(region, QueueLayout.RECORDS_IN);
         return new QueueCounters(type, capacity, depth, recordsIn, recordsOut, tail, head, paddingIn, paddingOut,
                 l(region, QueueLayout.SKIPPED),
@@ -94,20 +98,21 @@ public record QueueState(QueueCounters counters, int maxMessageLength, boolean p
     }
 
     /**
-     * MPSC: the messages committed between {@code head} and {@code tail} and not yet taken, found
-     * by walking the records there. MPSC producers do not count what they commit, since a shared
-     * count costs every message an atomic add (decision 55); records in is records out plus these.
-     * Racy, like every counter here, and never below records out: a record the consumer takes
-     * while the walk passes it may be missed, or (in the instant between counting it out and
-     * retiring it) counted twice. The walk stops early at a record not yet marked, and at a header
+     * MPSC: the messages committed between {@code from} (the later of the head and consumed-to:
+     * where the consumer goes on) and {@code tail} and not yet taken, found by walking the records
+     * there. MPSC producers do not count what they commit, since a shared count costs every
+     * message an atomic add (decision 55); records in is records out plus these. Racy, like every
+     * counter here, and never below records out: a record the consumer takes while the walk runs
+     * may be counted twice (in records out and by the walk), and the walk may stop early where
+     * the consumer zeroes what it took. The walk stops at a record not yet marked, and at a header
      * that cannot be right; it reads each header once and at most a ring's worth.
      */
-    private static long committed(MemorySegment region, long capacity, long head, long tail) {
-        if (((head | tail) & (RecordLayout.ALIGNMENT - 1)) != 0 || tail - head < 0 || tail - head > capacity) {
-            return 0; // damaged positions: nothing to walk
+    private static long committed(MemorySegment region, long capacity, long from, long tail) {
+        if (((from | tail) & (RecordLayout.ALIGNMENT - 1)) != 0 || tail - from < 0 || tail - from > capacity) {
+            return 0; // damaged positions, or the consumer moved on while we read them: nothing to walk
         }
         long committed = 0;
-        for (long position = head; position - tail < 0; ) {
+        for (long position = from; position - tail < 0; ) {
             long index = position & (capacity - 1);
             long header = (long) LONG.getAcquire(region, QueueLayout.HEADER_SIZE + index);
             int length = RecordLayout.lengthOf(header);

@@ -27,7 +27,7 @@ class HotPathSizeTest {
     static final int FREQ_INLINE_SIZE = 325;
     /** The methods an SPSC or MPSC offer or poll runs on every message (with their overloads). */
     static final Set<String> HOT = Set.of("offer", "offerSpsc", "offerMpsc", "reserveSpsc", "reserveMpsc", "looksFull",
-            "publishTail", "poll", "pollHead", "pollSpsc", "deliver", "checkRecord", "release", "retire");
+            "publishTail", "poll", "pollHead", "pollSpsc", "pollMpsc", "deliver", "checkRecord", "release", "releaseMpsc");
 
     @Test
     void hotPathsAreWithinTheInliningLimit() throws IOException {

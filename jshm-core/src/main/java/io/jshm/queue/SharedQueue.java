@@ -101,6 +101,8 @@ public final class SharedQueue implements AutoCloseable {
     private static final Duration INIT_TIMEOUT = Duration.ofSeconds(2);
     /** What an MPSC consumer zeroes the ring from (see {@link #zero}); never written. */
     private static final MemorySegment ZEROS = Arena.global().allocate(4096, 4096).asReadOnly();
+    /** The most bytes {@link #zero} writes by plain stores rather than by a copy from {@link #ZEROS}. */
+    private static final long STORE_ZEROS = 256;
     /**
      * A poller that finds nothing looks past the head (the tail, the clock: a cache miss on the
      * producers' line, which the producer then takes back) once in this many polls, plus one: rare
@@ -861,7 +863,7 @@ public final class SharedQueue implements AutoCloseable {
                 if (head - start >= batchBytes) {
                     // Hand room back every quarter ring, so that producers have room meanwhile
                     // (and never let a batch span the ring: zeroing it would wipe what follows).
-                    releaseMpsc(start, head);
+                    releaseMpsc(start, head, false); // marked just now
                     start = head;
                 }
                 long index = head & mask;
@@ -886,7 +888,7 @@ public final class SharedQueue implements AutoCloseable {
             }
         } finally {
             if (head != start) {
-                releaseMpsc(start, head);
+                releaseMpsc(start, head, head != marked);
             }
         }
         return count;
@@ -1020,15 +1022,18 @@ public final class SharedQueue implements AutoCloseable {
 
     /**
      * MPSC: hands {@code [start, end)}, whose records are all consumed, back to the producers.
-     * Consumed-to moves to its end first (a successor of a consumer that dies in what follows
-     * resumes there and zeroes the range again), then the range is zeroed in one go (so that
+     * Consumed-to moves to its end first, unless {@code mark} says the poll has marked it there
+     * already (a successor of a consumer that dies in what follows resumes there and zeroes the
+     * range again), then the range is zeroed in one go (so that
      * stale bytes never look like a header when the ring comes round), then the head moves once
      * (as Agrona's does per read), so that producers waiting for room refresh their view of the
      * head once per batch, not once per record.
      */
-    private void releaseMpsc(long start, long end) {
-        region.set(ValueLayout.JAVA_LONG, RECORDS_OUT, recordsOutCache); // plain: see COUNTER_STORES
-        LONG.setRelease(region, CONSUMED_TO, end);
+    private void releaseMpsc(long start, long end, boolean mark) {
+        if (mark) {
+            region.set(ValueLayout.JAVA_LONG, RECORDS_OUT, recordsOutCache); // plain: see COUNTER_STORES
+            LONG.setRelease(region, CONSUMED_TO, end);
+        }
         VarHandle.storeStoreFence(); // no zero before the mark
         zero(start, end);
         LONG.setRelease(region, HEAD, end); // the zeroes before the head; pairs with getAcquire in stillFull
@@ -1037,12 +1042,20 @@ public final class SharedQueue implements AutoCloseable {
     }
 
     /**
-     * Zeroes the ring from position {@code start} to {@code end} (at most a ring) by copying from
+     * Zeroes the ring from position {@code start} to {@code end} (at most a ring), keeping every
+     * 8-byte word whole (decision 61). Up to {@link #STORE_ZEROS} bytes (a poll of a small message
+     * or two) by 8-byte stores, which cost less than a call of the copy; more by copying from
      * {@link #ZEROS}: the copy stub writes a 4 KiB record in about two thirds of the time that
-     * {@code fill} takes over an 8-byte-aligned range (which the JDK fills a word at a time), and
-     * keeps every 8-byte word whole, as the fill does (decision 61).
+     * {@code fill} takes over an 8-byte-aligned range (which the JDK fills a word at a time).
      */
     private void zero(long start, long end) {
+        long first = start & mask;
+        if (end - start <= STORE_ZEROS && end - start <= capacity - first) {
+            for (long i = first, last = first + (end - start); i < last; i += RecordLayout.ALIGNMENT) {
+                ring.set(ValueLayout.JAVA_LONG, i, 0L);
+            }
+            return;
+        }
         for (long p = start; p < end; ) {
             long index = p & mask;
             long chunk = Math.min(Math.min(end - p, capacity - index), ZEROS.byteSize());

@@ -34,7 +34,9 @@ final class Native {
         if (!Processes.available(dir, "gcc", "--version")) {
             notes.add("gcc not found: the C floor (round trips, streams, life cycle, memcpy) was skipped");
         } else {
-            Processes.run("gcc", List.of("gcc", "-O2", "-o", binary.toString(), c.toString(), "-lrt"), dir, 120);
+            Processes.run("gcc", List.of("gcc", "-O2", "-DRING_DATA=" + Pair.C_RING_HEADER,
+                    "-DSMALL_RING=" + Pair.RING + "L", "-DBIG_RING=" + Pair.BIG_RING + "L", "-o", binary.toString(),
+                    c.toString(), "-lrt"), dir, 120);
             cfloor = binary;
         }
         Path python = null;

@@ -24,7 +24,11 @@ import java.util.Map;
 final class Pair {
     static final long RING = 1 << 20;
     static final long BIG_RING = 16 << 20;
-    /** The C rings' header before the data (cfloor.c: head, tail, ready, done), a page, as jshm's queues have. */
+    /**
+     * The C rings' header before the data (cfloor.c: head, tail, ready, done), a page, as jshm's
+     * queues have. This, {@link #RING} and {@link #BIG_RING} are compiled into the C floor
+     * ({@link Native#prepare}).
+     */
     static final long C_RING_HEADER = 4096;
 
     /** What one pair measured: A's result file, and what B says it received (per stream size, -1 for round trips). */

@@ -43,9 +43,11 @@
 #define TAG_COPY 4
 #define TAG_RECEIVED 5
 
-#define RING_DATA 4096
-#define SMALL_RING (1L << 20)
-#define BIG_RING (16L << 20)
+/* The rings the harness made (Pair.java): where their data starts, and their two capacities.
+ * Native.prepare passes Pair's values at compile time, so that they are defined once. */
+#if !defined(RING_DATA) || !defined(SMALL_RING) || !defined(BIG_RING)
+#error "compile with -DRING_DATA=... -DSMALL_RING=... -DBIG_RING=... (Native.prepare passes Pair's)"
+#endif
 #define PING 64
 
 static int64_t now_ns(void) {

@@ -111,12 +111,13 @@ public final class SharedQueue implements AutoCloseable {
     private static final int STUCK_CHECK_EVERY = (1 << 10) - 1;
     /*
      * COUNTER_STORES. On the SPSC hot paths the counters of records in and out, and on the MPSC
-     * consumer's records out, which only their side writes, are stored plainly, each just before a release store (tail, consumed-to, head)
-     * that orders it and makes it visible: an opaque store costs about a nanosecond more per
-     * message there, as it makes the JIT reload and recheck the segment. An aligned 8-byte plain
-     * store is one instruction on every 64-bit platform HotSpot runs on, though the language
-     * does not promise it whole (JLS 17.7); the counters are statistics, read racily anyway, and
-     * a successor reads its predecessor's only after that one is gone.
+     * consumer's records out, which only their side writes, are stored plainly, each just before
+     * a release store (tail, consumed-to, head) that orders it and makes it visible: an opaque
+     * store costs about a nanosecond more per message there, as it makes the JIT reload and
+     * recheck the segment. An aligned 8-byte plain store is one instruction on every 64-bit
+     * platform HotSpot runs on, though the language does not promise it whole (JLS 17.7); the
+     * counters are statistics, read racily anyway, and a successor reads its predecessor's only
+     * after that one is gone.
      */
 
     private final String name;
@@ -1022,12 +1023,12 @@ public final class SharedQueue implements AutoCloseable {
 
     /**
      * MPSC: hands {@code [start, end)}, whose records are all consumed, back to the producers.
-     * Consumed-to moves to its end first, unless {@code mark} says the poll has marked it there
-     * already (a successor of a consumer that dies in what follows resumes there and zeroes the
-     * range again), then the range is zeroed in one go (so that
-     * stale bytes never look like a header when the ring comes round), then the head moves once
-     * (as Agrona's does per read), so that producers waiting for room refresh their view of the
-     * head once per batch, not once per record.
+     * Consumed-to moves to its end first, unless {@code mark} is false because the poll has just
+     * marked it there (a successor of a consumer that dies in what follows resumes there and
+     * zeroes the range again); then the range is zeroed in one go (so that stale bytes never look
+     * like a header when the ring comes round); then the head moves once (as Agrona's does per
+     * read), so that producers waiting for room refresh their view of the head once per batch,
+     * not once per record.
      */
     private void releaseMpsc(long start, long end, boolean mark) {
         if (mark) {

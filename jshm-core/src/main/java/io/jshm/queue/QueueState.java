@@ -28,8 +28,8 @@ import java.util.Optional;
  *       come from slightly different instants (depth is computed from the tail, the head and,
  *       SPSC, the padding counters read here, and kept between 0 and the capacity).</li>
  *   <li>MPSC records in is records out plus the committed messages found by walking the ring
- *       from the consumer's place to the tail (MPSC producers keep no shared count): up to a ring's worth of
- *       header loads per call.</li>
+ *       from the consumer's place to the tail (MPSC producers keep no shared count): up to a
+ *       ring's worth of header loads per call.</li>
  *   <li>The header is checked as {@link SharedQueue#open} checks it; a header with the queue
  *       magic that disagrees with itself or the region's size is reported, not decoded.</li>
  * </ul>

@@ -360,10 +360,11 @@ class QueueCrashTest {
 
     /**
      * The states an MPSC consumer leaves when it dies while zeroing a record it has handled, made
-     * by hand, one for each byte the zeroing may have reached (it runs from the record's start,
-     * and need not keep words whole): consumed-to already past the record, the head not yet
-     * moved. In every state the successor resumes after the record at once, neither delivering
-     * nor counting nor skipping it, and never takes what is left of it for a record header.
+     * by hand, one for each byte the zeroing may have reached (it runs from the record's start;
+     * every byte, so that the test holds whatever the zeroing's granularity): consumed-to already
+     * past the record, the head not yet moved. In every state the successor resumes after the
+     * record at once, neither delivering nor counting nor skipping it, and never takes what is
+     * left of it for a record header.
      */
     @Test
     @Timeout(30)

@@ -2,7 +2,9 @@ package io.jshm.bench;
 
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -10,23 +12,27 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * An Agrona {@code OneToOneRingBuffer} as an {@link AaEnd}, loaded as the jshm copies are, so that
- * the three transports of {@link AaCheck} pay the same harness. Public for the loader; not an API.
+ * An Agrona {@code OneToOneRingBuffer} (or {@code ManyToOneRingBuffer}) as an {@link AaEnd},
+ * loaded as the jshm copies are, so that the three transports of {@link AaCheck} pay the same
+ * harness. Public for the loader; not an API.
  */
 public final class AaAgrona extends AaEnd {
-    private final OneToOneRingBuffer ring;
+    /** The option that makes the ring a {@code ManyToOneRingBuffer}. */
+    public static final long MANY_TO_ONE = 1;
+    private final RingBuffer ring;
     private final UnsafeBuffer source;
     private final MessageHandler handler;
 
     /**
      * Maps the ring file {@code file} for messages of {@code size} bytes (at least 16);
-     * {@code shortLap} is always 0 (the jshm copies' option, taken by every end's constructor).
+     * {@code option} (every end's constructor takes one: the jshm copies' short lap) is
+     * {@link #MANY_TO_ONE} for a {@code ManyToOneRingBuffer}, else 0.
      */
-    public AaAgrona(String file, Integer size, Long shortLap) throws IOException {
+    public AaAgrona(String file, Integer size, Long option) throws IOException {
         super(size);
         try (FileChannel channel = FileChannel.open(Path.of(file), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            this.ring = new OneToOneRingBuffer(new UnsafeBuffer(channel.map(FileChannel.MapMode.READ_WRITE, 0,
-                    channel.size())));
+            UnsafeBuffer buffer = new UnsafeBuffer(channel.map(FileChannel.MapMode.READ_WRITE, 0, channel.size()));
+            this.ring = option == MANY_TO_ONE ? new ManyToOneRingBuffer(buffer) : new OneToOneRingBuffer(buffer);
         }
         this.source = new UnsafeBuffer(message.address(), size);
         this.handler = (type, buffer, offset, length) ->

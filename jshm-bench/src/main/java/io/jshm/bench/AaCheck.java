@@ -3,7 +3,7 @@ package io.jshm.bench;
 import io.jshm.SharedMemory;
 import io.jshm.queue.QueueType;
 import io.jshm.queue.SharedQueue;
-import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,16 +31,17 @@ import java.util.function.LongUnaryOperator;
  * Copy B ÷ copy A is 1 for a perfect harness; its spread over the rounds is what a jshm ÷ Agrona
  * ratio from the same harness carries beside the queues' own difference (decision 51). With
  * {@code --short-lap BYTES}, copy B's producer has short laps on ({@link SharedQueue#setShortLap},
- * decision 52), and copy B ÷ copy A is what they change.
+ * decision 52), and copy B ÷ copy A is what they change. With {@code --mpsc}, the two copies are
+ * MPSC queues and Agrona's ring is {@code ManyToOneRingBuffer} (decision 61).
  */
 final class AaCheck {
     private AaCheck() {
     }
 
-    static final String USAGE = "usage: bench aa [--size BYTES] [--rounds N] [--segment-ms N] [--short-lap BYTES]%n"
+    static final String USAGE = "usage: bench aa [--size BYTES] [--rounds N] [--segment-ms N] [--short-lap BYTES] [--mpsc]%n"
             + "  (64, 150 after the warm-up, 20, 0: off)%n"
             + "  two copies of jshm SPSC (one code, two class loaders) and Agrona OneToOne, streaming in turn;%n"
-            + "  --short-lap turns short laps on for copy B%n";
+            + "  --short-lap turns short laps on for copy B; --mpsc makes them MPSC and Agrona ManyToOne%n";
     private static final long RING = 1 << 20;
     /** Rounds in the first this many milliseconds are a warm-up (the JIT's turn), not reported. */
     private static final long WARM_MILLIS = 1500;
@@ -54,6 +55,7 @@ final class AaCheck {
         int rounds = 0;
         long segmentMillis = Pair.INTERLEAVED_SEGMENT_MILLIS;
         long shortLap = 0;
+        boolean mpsc = false;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -61,6 +63,7 @@ final class AaCheck {
                     case "--rounds" -> rounds = Integer.parseInt(value(args, ++i));
                     case "--segment-ms" -> segmentMillis = Long.parseLong(value(args, ++i));
                     case "--short-lap" -> shortLap = Long.parseLong(value(args, ++i));
+                    case "--mpsc" -> mpsc = true;
                     case "-h", "--help" -> {
                         out.printf(USAGE);
                         return 0;
@@ -70,6 +73,9 @@ final class AaCheck {
             }
             if (segmentMillis < 1 || size < Messages.CONTROL_LENGTH || size > RING / 8) {
                 throw new IllegalArgumentException("needs --size 16.." + RING / 8 + " and --segment-ms 1 or more");
+            }
+            if (mpsc && shortLap != 0) {
+                throw new IllegalArgumentException("--short-lap is for SPSC queues, not with --mpsc");
             }
             rounds = rounds == 0 ? warmRounds(segmentMillis) + 150 : rounds;
             if (rounds <= warmRounds(segmentMillis)) {
@@ -82,7 +88,7 @@ final class AaCheck {
             return 2;
         }
         try {
-            out.print(run(size, rounds, segmentMillis, shortLap));
+            out.print(run(size, rounds, segmentMillis, shortLap, mpsc));
             return 0;
         } catch (BadShortLap e) {
             err.println("bench aa: " + e.getCause().getMessage());
@@ -118,7 +124,8 @@ final class AaCheck {
     }
 
     /** Makes the rings, runs the two ends, and {@return the report} */
-    static String run(int size, int rounds, long segmentMillis, long shortLap) throws IOException, InterruptedException {
+    static String run(int size, int rounds, long segmentMillis, long shortLap, boolean mpsc)
+            throws IOException, InterruptedException {
         String prefix = "bench-aa-" + ProcessHandle.current().pid();
         Path dir = Files.createTempDirectory("jshm-bench-aa-");
         Path agrona = AgronaLink.file(prefix + "-agrona"); // named with the prefix: removed if interrupted
@@ -126,11 +133,14 @@ final class AaCheck {
         Runnable cleanup = () -> Bench.removeRegions(prefix);
         Processes.atShutdown(cleanup);
         // held open while the ends run: the last close removes them (and an interrupted run's cleanup)
-        try (SharedQueue a = SharedQueue.create(prefix + "-A", RING, QueueType.SPSC);
-             SharedQueue b = SharedQueue.create(prefix + "-B", RING, QueueType.SPSC);
+        QueueType type = mpsc ? QueueType.MPSC : QueueType.SPSC;
+        try (SharedQueue a = SharedQueue.create(prefix + "-A", RING, type);
+             SharedQueue b = SharedQueue.create(prefix + "-B", RING, type);
              SharedMemory control = SharedMemory.create(prefix + "-control", 4096)) {
             try {
-                b.setShortLap(shortLap); // checks it, before the ends start: only the producer's own handle uses it
+                if (!mpsc) {
+                    b.setShortLap(shortLap); // checks it, before the ends start: only the producer's own handle uses it
+                }
             } catch (IllegalArgumentException e) {
                 throw new BadShortLap(e);
             }
@@ -143,7 +153,7 @@ final class AaCheck {
             List<String> consumer = Processes.javaMain(AaCheck.class, join("c", common, ""));
             long timeout = 120 + 3L * rounds * segmentMillis * 3 / 1000;
             Pair.runTwo("A/A check", producer, consumer, dir, timeout);
-            return report(ResultFile.read(out), size, rounds, segmentMillis, shortLap);
+            return report(ResultFile.read(out), size, rounds, segmentMillis, shortLap, mpsc);
         } finally {
             Files.deleteIfExists(agrona);
             Processes.done(cleanup);
@@ -161,7 +171,8 @@ final class AaCheck {
     }
 
     /** The ratios per round after the warm-up: B ÷ A, A ÷ Agrona, B ÷ Agrona. */
-    static String report(List<ResultFile.Entry> entries, int size, int rounds, long segmentMillis, long shortLap) {
+    static String report(List<ResultFile.Entry> entries, int size, int rounds, long segmentMillis, long shortLap,
+                         boolean mpsc) {
         double[][] rate = new double[rounds][3];
         for (ResultFile.Entry e : entries) {
             long[] v = e.values(); // round, transport, messages, ns
@@ -175,9 +186,10 @@ final class AaCheck {
             ratios[2][r - warm] = rate[r][1] / rate[r][2];
         }
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
-                "A/A check, %s messages: %d rounds of three %d ms streams (jshm SPSC copy A, copy B: the same code, two"
-                        + " class loaders; Agrona OneToOne, loaded alike), the order permuted each round, the first %d a warm-up%n"
-                        + "%-42s%10s%10s%10s%n", Tables.sizeLabel(size), rounds, segmentMillis, warm, "",
+                "A/A check, %s messages: %d rounds of three %d ms streams (jshm %s copy A, copy B: the same code, two"
+                        + " class loaders; Agrona %s, loaded alike), the order permuted each round, the first %d a warm-up%n"
+                        + "%-42s%10s%10s%10s%n", Tables.sizeLabel(size), rounds, segmentMillis, mpsc ? "MPSC" : "SPSC",
+                mpsc ? "ManyToOne" : "OneToOne", warm, "",
                 "median", "p10", "p90"));
         String b1 = shortLap == 0 ? "copy B" : "copy B, short laps of " + shortLap;
         String[] names = {b1 + " ÷ copy A" + (shortLap == 0 ? " (ideally 1)" : ""), "copy A ÷ Agrona", b1 + " ÷ Agrona"};
@@ -194,7 +206,8 @@ final class AaCheck {
 
     /**
      * {@code AaCheck p|c PREFIX SIZE ROUNDS SEGMENT_MS SHORT_LAP [OUT]}: the producer (timing,
-     * writing OUT) or the consumer.
+     * writing OUT) or the consumer. The queues say their type themselves; Agrona's ring is read
+     * as the copies' type says.
      */
     public static void main(String[] args) throws Exception {
         String prefix = args[1];
@@ -202,10 +215,15 @@ final class AaCheck {
         int rounds = Integer.parseInt(args[3]);
         long segmentMillis = Long.parseLong(args[4]);
         long shortLap = Long.parseLong(args[5]);
+        boolean mpsc;
+        try (SharedQueue a = SharedQueue.open(prefix + "-A")) {
+            mpsc = a.type() == QueueType.MPSC;
+        }
         LongUnaryOperator[] ends = {
                 load(AaCopy.class, SharedQueue.class, prefix + "-A", size, 0),
                 load(AaCopy.class, SharedQueue.class, prefix + "-B", size, shortLap),
-                load(AaAgrona.class, OneToOneRingBuffer.class, AgronaLink.file(prefix + "-agrona").toString(), size, 0)};
+                load(AaAgrona.class, RingBuffer.class, AgronaLink.file(prefix + "-agrona").toString(), size,
+                        mpsc ? AaAgrona.MANY_TO_ONE : 0)};
         try (SharedMemory control = SharedMemory.open(prefix + "-control")) {
             MemorySegment done = control.segment();
             if (args[0].equals("c")) {

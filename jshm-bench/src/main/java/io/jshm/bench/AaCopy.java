@@ -4,7 +4,7 @@ import io.jshm.queue.MessageHandler;
 import io.jshm.queue.SharedQueue;
 
 /**
- * A jshm SPSC queue as an {@link AaEnd}, loaded once per copy with jshm-core by a class loader of
+ * A jshm SPSC (or MPSC) queue as an {@link AaEnd}, loaded once per copy with jshm-core by a class loader of
  * its own, so that each copy's queue code is compiled apart. Public for the loader; not an API.
  */
 public final class AaCopy extends AaEnd {
@@ -18,7 +18,9 @@ public final class AaCopy extends AaEnd {
     public AaCopy(String name, Integer size, Long shortLap) {
         super(size);
         this.queue = SharedQueue.open(name);
-        queue.setShortLap(shortLap);
+        if (shortLap != 0) {
+            queue.setShortLap(shortLap); // SPSC only
+        }
         this.handler = (type, buffer, offset, length) ->
                 received(type, buffer.get(Messages.WORD, offset), buffer.get(Messages.WORD, offset + 8),
                         buffer.get(Messages.WORD, offset + length - 8));

@@ -2,7 +2,7 @@ package io.jshm.bench;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayOutputStream;
@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,19 +32,25 @@ class AaCheckTest {
             Pattern.MULTILINE);
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 4096})
-    void reportsTheThreeRatiosAndCleansUp(int shortLap) throws IOException {
+    @CsvSource({"0, false", "4096, false", "0, true"})
+    void reportsTheThreeRatiosAndCleansUp(int shortLap, boolean mpsc) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int rounds = AaCheck.warmRounds(5) + 8;
+        List<String> args = new ArrayList<>(List.of("--size", "256", "--rounds", Integer.toString(rounds),
+                "--segment-ms", "5", "--short-lap", Integer.toString(shortLap)));
+        if (mpsc) {
+            args.add("--mpsc");
+        }
 
-        int code = AaCheck.main(new String[] {"--size", "256", "--rounds", Integer.toString(rounds), "--segment-ms", "5",
-                        "--short-lap", Integer.toString(shortLap)},
+        int code = AaCheck.main(args.toArray(String[]::new),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
 
         String report = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as("%s%s", report, err).isZero();
-        assertThat(report).startsWith("A/A check, 256 B messages: " + rounds + " rounds of three 5 ms streams");
+        assertThat(report).startsWith("A/A check, 256 B messages: " + rounds + " rounds of three 5 ms streams (jshm "
+                + (mpsc ? "MPSC" : "SPSC") + " copy A, copy B");
+        assertThat(report).contains(mpsc ? "Agrona ManyToOne" : "Agrona OneToOne");
         assertThat(report).contains(shortLap == 0 ? "copy B ÷ copy A (ideally 1)" : "copy B, short laps of 4096 ÷ copy A");
         Matcher m = ROW.matcher(report);
         int rows = 0;
@@ -73,9 +80,11 @@ class AaCheckTest {
         assertThat(AaCheck.main(new String[] {"--rounds", "1"}, none, errStream)).isEqualTo(2);
         assertThat(AaCheck.main(new String[] {"--colour"}, none, errStream)).isEqualTo(2);
         assertThat(AaCheck.main(new String[] {"--short-lap", "100"}, none, errStream)).isEqualTo(2);
+        assertThat(AaCheck.main(new String[] {"--short-lap", "4096", "--mpsc"}, none, errStream)).isEqualTo(2);
 
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("bench aa: needs --size 16..", "--rounds must be over",
                 "bench aa: unknown option --colour", "bench aa: short lap of 100 bytes for queue",
+                "bench aa: --short-lap is for SPSC queues, not with --mpsc",
                 "0 (off) or a multiple of 8 from 4096 to 262144", "usage: bench aa");
     }
 }

@@ -40,18 +40,20 @@ final class Report {
         b.append(String.format(Locale.ROOT, "%d round(s)%s; ratios are this row ÷ the C floor's (C) and ÷ Agrona's (A)%n",
                 plan.rounds(), plan.discardsFirstRound() ? ", the first a discarded warm-up" : ""));
         for (Table t : tables) {
-            b.append(String.format(Locale.ROOT, "%n%s%n%-40s", header(t), ""));
+            // the names' column: 40 wide, or wider for a table with longer names
+            int names = Math.max(40, t.rows().stream().mapToInt(r -> r.name().length() + 1).max().orElse(0));
+            b.append(String.format(Locale.ROOT, "%n%s%n%-" + names + "s", header(t), ""));
             for (String c : t.columns()) {
                 b.append(String.format(Locale.ROOT, "%10s", c));
             }
             b.append('\n');
             for (Table.Row r : t.rows()) {
-                line(b, r.name(), r.values(), false);
+                line(b, names, r.name(), r.values(), false);
                 if (r.vsC() != null) {
-                    line(b, "   ÷ C", r.vsC(), true);
+                    line(b, names, "   ÷ C", r.vsC(), true);
                 }
                 if (r.vsAgrona() != null) {
-                    line(b, "   ÷ A", r.vsAgrona(), true);
+                    line(b, names, "   ÷ A", r.vsAgrona(), true);
                 }
             }
         }
@@ -64,8 +66,8 @@ final class Report {
         return b.toString();
     }
 
-    private static void line(StringBuilder b, String name, double[] v, boolean ratios) {
-        b.append(String.format(Locale.ROOT, "%-40s", name));
+    private static void line(StringBuilder b, int width, String name, double[] v, boolean ratios) {
+        b.append(String.format(Locale.ROOT, "%-" + width + "s", name));
         for (double x : v) {
             b.append(String.format(Locale.ROOT, "%10s", ratios ? ratio(x) : number(x)));
         }

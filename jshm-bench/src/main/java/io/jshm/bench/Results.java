@@ -33,10 +33,14 @@ final class Results {
     /**
      * The interleaved parts' ratios of their jshm transport to its Agrona ring ({@link #pairedKey}):
      * {@link #RATIO_RTT}, one per recorded round (fresh processes and rings each); then per message
-     * size (throughput), one per round of timed streams.
+     * size (throughput), one per round of timed streams, and ({@link #PER_ROUND}) the median of
+     * those, one per recorded round: at 64 B the figure moves most between pairs of processes
+     * (decision 62), so a verdict needs many rounds, and this row shows their spread.
      */
     final Map<String, List<Double>> interleavedPaired = new LinkedHashMap<>();
     static final String RATIO_RTT = "round trip p50";
+    /** After {@link #throughputRatio}: the row of each recorded round's median. */
+    static final String PER_ROUND = ", median per round";
     /** transport, then message size: {messages, nanoseconds}. */
     final Map<Transport, Map<Integer, long[]>> streams = new EnumMap<>(Transport.class);
     /** implementation, then region size: create-to-unlink samples. */
@@ -97,6 +101,10 @@ final class Results {
             // messages and ns per timed stream, in the order run: stream s at (1 + 2s, 2 + 2s), of transport Child.turn
             long[] v = e.values();
             int rounds = (v.length - 1) / 2 / order.length;
+            List<List<Double>> mine = new ArrayList<>();
+            for (int k = 0; k < order.length; k++) {
+                mine.add(new ArrayList<>());
+            }
             for (int round = 0; round < rounds; round++) {
                 double[] rate = new double[order.length];
                 for (int s = round * order.length; s < (round + 1) * order.length; s++) {
@@ -107,7 +115,14 @@ final class Results {
                 for (int k = 0; k < order.length; k++) {
                     if (k != agrona && rate[k] > 0 && rate[agrona] > 0) {
                         paired(order[k], throughputRatio(v[0])).add(rate[k] / rate[agrona]);
+                        mine.get(k).add(rate[k] / rate[agrona]);
                     }
+                }
+            }
+            for (int k = 0; k < order.length; k++) {
+                if (!mine.get(k).isEmpty()) {
+                    double[] sorted = mine.get(k).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+                    paired(order[k], throughputRatio(v[0]) + PER_ROUND).add(Tables.median(sorted));
                 }
             }
         }

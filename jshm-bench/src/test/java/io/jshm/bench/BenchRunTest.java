@@ -103,7 +103,8 @@ class BenchRunTest {
                 life = [r["name"].rsplit(", ", 1)[0] for r in tables["lifecycle"]["rows"]]
                 assert life.count("jshm") > 0 and life.count("jshm") == life.count("jshm, confined handle"), life
                 rounds = {r["name"]: r for r in tables["interleaved_paired"]["rows"]}
-                whats = ("round trip p50", "64 B throughput", "4 KiB throughput")
+                whats = ("round trip p50", "64 B throughput", "4 KiB throughput",
+                         "64 B throughput, median per round", "4 KiB throughput, median per round")
                 prefixes = ("", "jshm SPSC (short laps): ", "jshm MPSC: ")
                 assert set(rounds) == {p + w for p in prefixes for w in whats}, set(rounds)
                 for p in prefixes:
@@ -114,6 +115,8 @@ class BenchRunTest {
                         r = rounds[p + s + " throughput"]
                         assert r["samples"] == 6, r  # Pair.interleavedSegments of this plan
                         assert 0 < r["values"][1] <= r["values"][0] <= r["values"][2], r
+                        per = rounds[p + s + " throughput, median per round"]
+                        assert per["samples"] == 1 and per["values"][0] == r["values"][0], (per, r)
                 for t in d["targets"]:
                     assert t["verdict"] in ("met", "missed", "not measured"), t
                     assert (t["measured"] is None) == (t["verdict"] == "not measured"), t

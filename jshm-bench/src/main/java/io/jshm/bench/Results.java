@@ -101,9 +101,9 @@ final class Results {
             // messages and ns per timed stream, in the order run: stream s at (1 + 2s, 2 + 2s), of transport Child.turn
             long[] v = e.values();
             int rounds = (v.length - 1) / 2 / order.length;
-            List<List<Double>> mine = new ArrayList<>();
+            List<List<Double>> ofThisRun = new ArrayList<>(); // per transport: its pairs in this run of the part (one recorded round)
             for (int k = 0; k < order.length; k++) {
-                mine.add(new ArrayList<>());
+                ofThisRun.add(new ArrayList<>());
             }
             for (int round = 0; round < rounds; round++) {
                 double[] rate = new double[order.length];
@@ -115,13 +115,13 @@ final class Results {
                 for (int k = 0; k < order.length; k++) {
                     if (k != agrona && rate[k] > 0 && rate[agrona] > 0) {
                         paired(order[k], throughputRatio(v[0])).add(rate[k] / rate[agrona]);
-                        mine.get(k).add(rate[k] / rate[agrona]);
+                        ofThisRun.get(k).add(rate[k] / rate[agrona]);
                     }
                 }
             }
             for (int k = 0; k < order.length; k++) {
-                if (!mine.get(k).isEmpty()) {
-                    double[] sorted = mine.get(k).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+                if (!ofThisRun.get(k).isEmpty()) {
+                    double[] sorted = ofThisRun.get(k).stream().mapToDouble(Double::doubleValue).sorted().toArray();
                     paired(order[k], throughputRatio(v[0]) + PER_ROUND).add(Tables.median(sorted));
                 }
             }

@@ -121,8 +121,7 @@ final class Results {
             }
             for (int k = 0; k < order.length; k++) {
                 if (!ofThisRun.get(k).isEmpty()) {
-                    double[] sorted = ofThisRun.get(k).stream().mapToDouble(Double::doubleValue).sorted().toArray();
-                    paired(order[k], throughputRatio(v[0]) + PER_ROUND).add(Tables.median(sorted));
+                    paired(order[k], throughputRatio(v[0]) + PER_ROUND).add(Tables.median(Tables.sorted(ofThisRun.get(k))));
                 }
             }
         }

@@ -99,7 +99,7 @@ final class Tables {
     static Table interleavedPaired(Results r) {
         List<Table.Row> rows = new ArrayList<>();
         r.interleavedPaired.forEach((what, ratios) -> {
-            double[] sorted = ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            double[] sorted = sorted(ratios);
             rows.add(new Table.Row(what, sorted.length, new double[] {median(sorted), rank(sorted, 0.1), rank(sorted, 0.9)},
                     null, null));
         });
@@ -107,6 +107,11 @@ final class Tables {
                 + " streams, one of each in turn (throughput); jshm SPSC ÷ OneToOne where a row names no queue, else the"
                 + " queue its part measures (MPSC ÷ ManyToOne); round trip: lower is better, throughput: higher", "", "",
                 List.of("median", "p10", "p90"), rows);
+    }
+
+    /** {@return {@code values} in ascending order} */
+    static double[] sorted(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     }
 
     /** {@return the median of {@code sorted} (not empty)} */

@@ -28,7 +28,9 @@ import java.lang.invoke.VarHandle;
  *  +---------------------------------------------------------------+
  *  |          region size ((1 + lanes) * (4096 + capacity))        |   24
  *  +---------------------------------------------------------------+
- *  |                      reserved to 128                          |   32
+ *  |      MPSC: lanes used (high-water mark of lanes taken)        |   32
+ *  +---------------------------------------------------------------+
+ *  |                      reserved to 128                          |   36
  *  +===============================================================+
  *  | producer line: tail, records in, producer pid + start time,   |  128
  *  | broadcast tail intent, latest position + sequence             |
@@ -74,6 +76,8 @@ final class QueueLayout {
     static final long MAX_PAYLOAD_OFFSET = 16;
     static final long LANES_OFFSET = 20;
     static final long REGION_SIZE_OFFSET = 24;
+    /** MPSC: lanes taken so far, a high-water mark (lane i taken: at least i + 1); the consumer polls those. */
+    static final long LANES_USED = 32;
 
     // producer line: written by producers, read by consumers
     static final long TAIL = 128;

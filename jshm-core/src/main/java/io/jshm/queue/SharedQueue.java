@@ -56,7 +56,16 @@ import static io.jshm.queue.RecordLayout.typeOf;
  *       on its first claim or poll; a second live handle gets {@link IllegalStateException}. A
  *       role held by a process that died passes to the next taker. A handle's role is used by one
  *       thread at a time; MPSC producing is safe from any number of threads and processes.</li>
- *   <li><b>Ordering.</b> Messages from one producer arrive in the order committed. Every
+ *   <li><b>MPSC lanes.</b> An MPSC queue has four lanes unless made otherwise
+ *       ({@link #createMpsc}): rings of the capacity that one producer handle each has to
+ *       itself, written by the SPSC protocol (no atomic instruction per message, nothing zeroed
+ *       by the consumer). The first thread that produces through a handle takes a free lane for
+ *       the handle's life; the handle's other threads, and handles that find no lane free, share
+ *       the queue's own ring by compare-and-set. A lane whose holder died passes to the next
+ *       handle that looks for one.</li>
+ *   <li><b>Ordering.</b> Messages from one producer (MPSC: one producing thread) arrive in the
+ *       order committed; an MPSC consumer takes turns among the rings, so messages of different
+ *       producers arrive in no promised order. Every
  *       committed message is delivered to the consumer of an SPSC or MPSC queue exactly once; the
  *       consumer's position lives in the region, so a consumer that dies and is replaced loses
  *       nothing committed. The one exception: a message whose handler was running when its
@@ -68,10 +77,12 @@ import static io.jshm.queue.RecordLayout.typeOf;
  *       claiming process is gone, the consumer skips the record and counts it in
  *       {@link QueueCounters#skipped()}. An SPSC producer that dies in a copying {@link #offer}
  *       leaves nothing (its tail moves on commit) and its successor writes over what it began.
- *       Room reserved but not yet marked (the instants between an MPSC producer's tail CAS and
- *       its mark) names no process: it is skipped after the stuck timeout whoever holds it, so a
- *       producer stalled that long there (preempted, stopped) loses that message. Keep the stuck
- *       timeout well above the stalls the machine sees.</li>
+ *       A producer in an MPSC lane is an SPSC producer there. A dead or stalled claim holds up
+ *       only its own ring. Room reserved in an MPSC queue's shared ring but not yet marked (the
+ *       instants between a producer's tail CAS and its mark) names no process: it is skipped
+ *       after the stuck timeout whoever holds it, so a producer stalled that long there
+ *       (preempted, stopped) loses that message. Keep the stuck timeout well above the stalls
+ *       the machine sees.</li>
  *   <li><b>Broadcast.</b> The producer never waits. A consumer receives a private copy of each
  *       message (the producer may overwrite the ring under it), and one that falls a whole ring
  *       behind jumps to the newest message (to the tail, if aborted claims have overwritten that
@@ -248,6 +259,12 @@ public final class SharedQueue implements AutoCloseable {
      *
      * <p>The region has {@code (1 + lanes) * (4096 + capacity)} bytes; a lane's pages are touched
      * only once it is used (unless the options prefault them).
+     * {@snippet :
+     * // eight producer processes, each with a ring of its own; a ninth would share the queue's
+     * try (SharedQueue queue = SharedQueue.createMpsc("ticks", 1 << 20, 8, SharedMemoryOptions.defaults())) {
+     *     queue.offer(1, MemorySegment.ofArray(new byte[] {1})); // this thread takes a lane here
+     * }
+     * }
      *
      * @param lanes 0 to 64; 0 makes a queue whose producers all share one ring
      * @throws IllegalArgumentException if the capacity or the lanes are not acceptable
@@ -477,9 +494,15 @@ public final class SharedQueue implements AutoCloseable {
 
     private synchronized SharedQueue takeLane(Thread me) {
         if (laneThread == null) {
-            for (SharedQueue l : lanes) {
-                if (l.acquireRole(PRODUCER_PID, PRODUCER_START) == 0) {
-                    lane = l;
+            for (int i = 0; i < lanes.length; i++) {
+                if (lanes[i].acquireRole(PRODUCER_PID, PRODUCER_START) == 0) {
+                    lane = lanes[i];
+                    // before the lane's first record: the consumer polls the lanes below the mark
+                    for (int used; (used = (int) INT.getVolatile(region, LANES_USED)) < i + 1; ) {
+                        if (INT.compareAndSet(region, LANES_USED, used, i + 1)) {
+                            break;
+                        }
+                    }
                     break;
                 }
             }
@@ -956,16 +979,28 @@ public final class SharedQueue implements AutoCloseable {
      */
     private int pollLanes(MessageHandler handler, int limit, boolean checkStuckNow) {
         SharedQueue[] lanes = this.lanes;
-        int parts = lanes.length + 1;
-        int part = nextPart;
-        nextPart = part + 1 == parts ? 0 : part + 1;
+        int used = lanesUsed();
+        int parts = used + 1; // the lanes ever taken, then the shared ring
+        int part = nextPart < parts ? nextPart : 0;
+        nextPart = part + 1;
         int count = 0;
         for (int k = 0; k < parts && count < limit; k++) {
-            count += part == lanes.length ? pollMpsc(handler, limit - count, checkStuckNow)
-                    : lanes[part].pollSpsc(handler, limit - count, checkStuckNow);
+            if (part != used) {
+                count += lanes[part].pollSpsc(handler, limit - count, checkStuckNow);
+            } else if ((long) LONG.getOpaque(region, TAIL) != releasedTo) {
+                // the shared ring, unless no producer has reserved room past where we last released
+                // (one load of a line that, while every producer has a lane, nobody writes)
+                count += pollMpsc(handler, limit - count, checkStuckNow);
+            }
             part = part + 1 == parts ? 0 : part + 1;
         }
         return count;
+    }
+
+    /** MPSC: the lanes ever taken (the producers' high-water mark), at most the lanes there are. */
+    private int lanesUsed() {
+        int used = (int) INT.getAcquire(region, LANES_USED); // pairs with the CAS in takeLane
+        return used < 0 ? 0 : Math.min(used, lanes.length); // a hostile peer's value is only a hint
     }
 
     /**
@@ -1413,8 +1448,8 @@ public final class SharedQueue implements AutoCloseable {
     }
 
     private boolean hasDataHint() {
-        for (SharedQueue l : lanes) {
-            if (l.hasDataHint()) {
+        for (int i = 0, used = lanes.length == 0 ? 0 : lanesUsed(); i < used; i++) {
+            if (lanes[i].hasDataHint()) {
                 return true;
             }
         }

@@ -97,8 +97,8 @@ final class QueueCommand implements Callable<Integer> {
         private int mode;
 
         @Option(names = "--lanes", paramLabel = "N",
-                description = "mpsc: rings of CAPACITY that one producer each has to itself, 0 to 64 (default: 4);"
-                        + " producers beyond them share the queue's ring.")
+                description = "mpsc: rings of CAPACITY that one producer each has to itself, 0 to 64 (default: 0, one"
+                        + " ring that all producers share); producers beyond them share the queue's ring.")
         private Integer lanes;
 
         @Override

@@ -65,8 +65,6 @@ final class QueueLayout {
     static final long HEADER_SIZE = 4096;
     static final long MIN_CAPACITY = 1024;
     static final long MAX_CAPACITY = 1L << 30;
-    /** Lanes of an MPSC queue made by {@link SharedQueue#create(String, long, QueueType)}. */
-    static final int DEFAULT_LANES = 4;
     static final int MAX_LANES = 64;
 
     static final long MAGIC_OFFSET = 0;

@@ -56,9 +56,8 @@ import static io.jshm.queue.RecordLayout.typeOf;
  *       on its first claim or poll; a second live handle gets {@link IllegalStateException}. A
  *       role held by a process that died passes to the next taker. A handle's role is used by one
  *       thread at a time; MPSC producing is safe from any number of threads and processes.</li>
- *   <li><b>MPSC lanes.</b> An MPSC queue has four lanes unless made otherwise
- *       ({@link #createMpsc}): rings of the capacity that one producer handle each has to
- *       itself, written by the SPSC protocol (no atomic instruction per message, nothing zeroed
+ *   <li><b>MPSC lanes.</b> An MPSC queue made by {@link #createMpsc} may have lanes: rings of
+ *       the capacity that one producer handle each has to itself, written by the SPSC protocol (no atomic instruction per message, nothing zeroed
  *       by the consumer). The first thread that produces through a handle takes a free lane for
  *       the handle's life; the handle's other threads, and handles that find no lane free, share
  *       the queue's own ring by compare-and-set. A lane whose holder died passes to the next
@@ -221,8 +220,8 @@ public final class SharedQueue implements AutoCloseable {
     // ------------------------------------------------------------------ opening
 
     /**
-     * Creates a queue in a new region that lives until its last handle closes: {@code 4096 +
-     * capacity} bytes, and for an MPSC queue that much again for each of its four lanes (see
+     * Creates a queue in a new region of {@code 4096 + capacity} bytes that lives until its last
+     * handle closes. An MPSC queue made here has no lanes: its producers share one ring (see
      * {@link #createMpsc}).
      *
      * @param capacity bytes of the ring (of each ring, MPSC): a power of two from 1 KiB to 1 GiB;
@@ -243,7 +242,7 @@ public final class SharedQueue implements AutoCloseable {
      */
     public static SharedQueue create(String name, long capacity, QueueType type, SharedMemoryOptions options) {
         Objects.requireNonNull(type, "type");
-        return create(name, capacity, type, type == QueueType.MPSC ? QueueLayout.DEFAULT_LANES : 0, options);
+        return create(name, capacity, type, 0, options);
     }
 
     /**

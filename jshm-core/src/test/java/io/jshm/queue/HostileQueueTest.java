@@ -158,7 +158,7 @@ class HostileQueueTest {
     @Timeout(10)
     void aDamagedHeaderIsRefusedWithTheReason(String what, long offset, int width, long value, String reason) {
         String name = names.next();
-        try (SharedQueue creator = QueueKind.oneRing(name, CAPACITY, QueueType.MPSC);
+        try (SharedQueue creator = SharedQueue.create(name, CAPACITY, QueueType.MPSC);
              SharedMemory raw = SharedMemory.open(name)) {
             write(raw.segment(), offset, width, value);
             assertThatThrownBy(() -> SharedQueue.open(name))
@@ -217,7 +217,7 @@ class HostileQueueTest {
     void garbageInTheNextRecordStopsAWaitingConsumer(String what, QueueType type, int length, int recordType)
             throws Exception {
         String name = names.next();
-        try (SharedQueue producer = QueueKind.oneRing(name, CAPACITY, type);
+        try (SharedQueue producer = SharedQueue.create(name, CAPACITY, type);
              SharedQueue consumer = SharedQueue.open(name);
              SharedMemory raw = SharedMemory.open(name)) {
             long head = consumeThree(producer, consumer);
@@ -250,7 +250,7 @@ class HostileQueueTest {
     void garbageInTheConsumerPositionStopsAWaitingConsumer(String what, long value, boolean absolute)
             throws Exception {
         String name = names.next();
-        try (SharedQueue producer = QueueKind.oneRing(name, CAPACITY, QueueType.MPSC);
+        try (SharedQueue producer = SharedQueue.create(name, CAPACITY, QueueType.MPSC);
              SharedQueue consumer = SharedQueue.open(name);
              SharedMemory raw = SharedMemory.open(name)) {
             long head = consumeThree(producer, consumer);

@@ -27,7 +27,7 @@ class MpscCountersTest {
 
     @Test
     void committedMessagesCountAndClaimsAbortsAndPaddingDoNot() {
-        try (SharedQueue producer = QueueKind.oneRing(names.next(), 4096, QueueType.MPSC);
+        try (SharedQueue producer = SharedQueue.create(names.next(), 4096, QueueType.MPSC);
              SharedQueue other = SharedQueue.open(producer.name());
              SharedQueue consumer = SharedQueue.open(producer.name())) {
             assertThat(producer.counters().recordsIn()).isZero();
@@ -58,7 +58,7 @@ class MpscCountersTest {
 
     @Test
     void theWalkCrossesThePaddingAtTheRingsEnd() {
-        try (SharedQueue producer = QueueKind.oneRing(names.next(), 4096, QueueType.MPSC);
+        try (SharedQueue producer = SharedQueue.create(names.next(), 4096, QueueType.MPSC);
              SharedQueue consumer = SharedQueue.open(producer.name())) {
             long sent = 0;
             long taken = 0;
@@ -81,7 +81,7 @@ class MpscCountersTest {
 
     @Test
     void aDamagedRecordStopsTheWalkQuietly() {
-        try (SharedQueue producer = QueueKind.oneRing(names.next(), 4096, QueueType.MPSC);
+        try (SharedQueue producer = SharedQueue.create(names.next(), 4096, QueueType.MPSC);
              SharedQueue consumer = SharedQueue.open(producer.name())) {
             assertThat(consumer.poll(IGNORE, 1)).isZero(); // the consumer role
             for (int i = 0; i < 4; i++) {

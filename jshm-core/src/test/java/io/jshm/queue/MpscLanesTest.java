@@ -131,11 +131,11 @@ class MpscLanesTest {
         String name = names.next();
         int threads = 4;
         int each = 20_000;
-        try (SharedQueue consumer = SharedQueue.create(name, CAPACITY, QueueType.MPSC);
+        try (SharedQueue consumer = SharedQueue.createMpsc(name, CAPACITY, 4, SharedMemoryOptions.defaults());
              SharedQueue producer = SharedQueue.open(name);
              SharedMemory raw = SharedMemory.open(name);
              ExecutorService pool = Executors.newFixedThreadPool(threads)) {
-            assertThat(consumer.lanes()).as("the default").isEqualTo(4);
+            assertThat(producer.lanes()).as("as the creator made it").isEqualTo(4);
             assertThat(producer.offer(0, message(0))).isTrue(); // this thread's: the lane
             List<Future<?>> sending = new ArrayList<>();
             for (int t = 1; t < threads; t++) {
@@ -294,8 +294,11 @@ class MpscLanesTest {
             assertThatThrownBy(() -> SharedQueue.createMpsc(names.next(), CAPACITY, lanes, SharedMemoryOptions.defaults()))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0 to 64 lanes, got " + lanes);
         }
-        try (SharedQueue none = SharedQueue.createMpsc(names.next(), CAPACITY, 0, SharedMemoryOptions.defaults())) {
+        try (SharedQueue none = SharedQueue.createMpsc(names.next(), CAPACITY, 0, SharedMemoryOptions.defaults());
+             SharedQueue byDefault = SharedQueue.create(names.next(), CAPACITY, QueueType.MPSC)) {
             assertThat(none.lanes()).isZero();
+            assertThat(byDefault.lanes()).as("create makes no lanes").isZero();
+            assertThat(QueueLayout.regionSize(CAPACITY, 0)).isEqualTo(4096 + CAPACITY);
             assertThat(none.offer(0, message(1))).isTrue();
             assertThat(none.counters().recordsIn()).isEqualTo(1);
         }

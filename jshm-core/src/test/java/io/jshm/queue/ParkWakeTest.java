@@ -100,7 +100,7 @@ class ParkWakeTest {
     @Timeout(30)
     void aProducerKilledAsleepCostsTheConsumerOneWakeAndALaterSleeperIsStillWoken() throws Exception {
         String name = names.next();
-        try (SharedQueue consumer = QueueKind.oneRing(name, CAPACITY, QueueType.MPSC);
+        try (SharedQueue consumer = SharedQueue.create(name, CAPACITY, QueueType.MPSC);
              SharedQueue producer = SharedQueue.open(name);
              SharedMemory raw = SharedMemory.open(name);
              QueueTesting.Group children = new QueueTesting.Group()) {

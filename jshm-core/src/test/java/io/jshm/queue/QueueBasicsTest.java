@@ -160,7 +160,7 @@ class QueueBasicsTest {
     // ------------------------------------------------------------------ full queue
 
     @ParameterizedTest
-    @EnumSource(value = QueueKind.class, names = {"SPSC", "MPSC", "MPSC_SHARED"})
+    @EnumSource(value = QueueKind.class, names = {"SPSC", "MPSC", "MPSC_LANES"})
     @Timeout(10)
     void aFullQueueRefusesOffersUntilTheConsumerPolls(QueueKind kind) {
         try (Pair q = Pair.of(kind, CAPACITY)) {

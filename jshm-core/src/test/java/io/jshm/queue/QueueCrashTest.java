@@ -58,7 +58,7 @@ class QueueCrashTest {
      * Either way the claim is skipped once, within the stuck timeout of the kill.
      */
     @ParameterizedTest
-    @EnumSource(value = QueueKind.class, names = {"MPSC", "MPSC_SHARED"})
+    @EnumSource(value = QueueKind.class, names = {"MPSC_LANES", "MPSC"})
     @Timeout(60)
     void anMpscProducerKilledMidClaimIsSkippedAndOtherProducersMessagesArrive(QueueKind kind) throws Exception {
         String name = names.next();
@@ -77,7 +77,7 @@ class QueueCrashTest {
             producer.send("GO");
 
             StreamCheck check = new StreamCheck(2, seed, 1, MAX);
-            if (kind == QueueKind.MPSC) {
+            if (kind == QueueKind.MPSC_LANES) {
                 assertThat(consumer.lanes()).isPositive();
                 receiveAll(consumer, check, messages, children);
                 assertThat(consumer.counters().skipped()).as("a live claimer is slow, not dead").isZero();
@@ -180,7 +180,7 @@ class QueueCrashTest {
     // ------------------------------------------------------------------ dead consumers
 
     @ParameterizedTest
-    @EnumSource(value = QueueKind.class, names = {"SPSC", "MPSC", "MPSC_SHARED"}) // places kept differently
+    @EnumSource(value = QueueKind.class, names = {"SPSC", "MPSC", "MPSC_LANES"}) // places kept differently
     @Timeout(60)
     void consumersKilledAtRandomMomentsLoseNothingAndRedeliverAtMostTheMessageInFlight(QueueKind kind)
             throws Exception {
@@ -352,7 +352,7 @@ class QueueCrashTest {
     @Timeout(30)
     void aSuccessorResumesAfterTheLastRecordItsPredecessorHandled(QueueType type) throws Exception {
         String name = names.next();
-        try (SharedQueue producer = QueueKind.oneRing(name, CAPACITY, type);
+        try (SharedQueue producer = SharedQueue.create(name, CAPACITY, type);
              SharedQueue successor = SharedQueue.open(name);
              SharedMemory raw = SharedMemory.open(name)) {
             assertThat(producer.offer(1, MemorySegment.ofArray(new byte[100]))).isTrue(); // 112 bytes
@@ -390,7 +390,7 @@ class QueueCrashTest {
         int record = RecordLayout.aligned(RecordLayout.HEADER + length); // 112
         for (int zeroed = 0; zeroed <= record; zeroed++) {
             String name = names.next();
-            try (SharedQueue producer = QueueKind.oneRing(name, CAPACITY, QueueType.MPSC);
+            try (SharedQueue producer = SharedQueue.create(name, CAPACITY, QueueType.MPSC);
                  SharedQueue successor = SharedQueue.open(name);
                  SharedMemory raw = SharedMemory.open(name)) {
                 MemorySegment a = MemorySegment.ofArray(new byte[length]).fill((byte) 0x5A);
@@ -425,7 +425,7 @@ class QueueCrashTest {
         long seed = QueueTesting.seed("QueueCrashTest.consumerKilledWhileIdle");
         int before = 500;
         int after = 500;
-        try (SharedQueue producer = QueueKind.oneRing(name, CAPACITY, QueueType.MPSC);
+        try (SharedQueue producer = SharedQueue.create(name, CAPACITY, QueueType.MPSC);
              SharedMemory raw = SharedMemory.open(name);
              SharedMemory log1 = SharedMemory.create(names.next(), QueueChild.LOG_ENTRIES + 8L * (before + after));
              SharedMemory log2 = SharedMemory.create(names.next(), QueueChild.LOG_ENTRIES + 8L * (before + after));

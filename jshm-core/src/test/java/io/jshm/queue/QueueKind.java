@@ -3,14 +3,14 @@ package io.jshm.queue;
 import io.jshm.SharedMemoryOptions;
 
 /**
- * The queues a test may run on: the three types, and MPSC twice, with its default lanes (each
- * producer handle in a lane of its own, an SPSC ring: decision 63) and with none (every producer
- * in the one shared ring, reserving by compare-and-set).
+ * The queues a test may run on: the three types, and MPSC twice, as {@link SharedQueue#create}
+ * makes it (every producer in one shared ring, reserving by compare-and-set) and with four lanes
+ * (each producer handle in a ring of its own, written as an SPSC ring: decision 63).
  */
 enum QueueKind {
     SPSC(QueueType.SPSC),
     MPSC(QueueType.MPSC),
-    MPSC_SHARED(QueueType.MPSC),
+    MPSC_LANES(QueueType.MPSC),
     BROADCAST(QueueType.BROADCAST);
 
     private final QueueType type;
@@ -25,16 +25,11 @@ enum QueueKind {
 
     /** {@return whether the first producer handle writes an SPSC ring: SPSC, or MPSC in a lane} */
     boolean spscRing() {
-        return this == SPSC || this == MPSC;
+        return this == SPSC || this == MPSC_LANES;
     }
 
     SharedQueue create(String name, long capacity) {
-        return this == MPSC_SHARED ? SharedQueue.createMpsc(name, capacity, 0, SharedMemoryOptions.defaults())
+        return this == MPSC_LANES ? SharedQueue.createMpsc(name, capacity, 4, SharedMemoryOptions.defaults())
                 : SharedQueue.create(name, capacity, type);
-    }
-
-    /** {@return a queue whose producers all share one ring: MPSC without lanes, else as {@link SharedQueue#create}} */
-    static SharedQueue oneRing(String name, long capacity, QueueType type) {
-        return (type == QueueType.MPSC ? MPSC_SHARED : valueOf(type.name())).create(name, capacity);
     }
 }

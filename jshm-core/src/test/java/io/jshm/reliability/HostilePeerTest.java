@@ -2,7 +2,6 @@ package io.jshm.reliability;
 
 import io.jshm.CorruptRegionException;
 import io.jshm.SharedMemory;
-import io.jshm.SharedMemoryOptions;
 import io.jshm.queue.QueueType;
 import io.jshm.queue.SharedQueue;
 import io.jshm.queue.WaitStrategy;
@@ -79,15 +78,6 @@ class HostilePeerTest {
                 Arguments.of("tail more than a ring ahead", 64 + 3 * CAPACITY));
     }
 
-    /**
-     * A queue whose producers share one ring (MPSC without lanes, decision 63), so that the
-     * damage these tests do to the header's positions and the ring is in the one ring used.
-     */
-    private static SharedQueue oneRing(String name, QueueType type) {
-        return type == QueueType.MPSC ? SharedQueue.createMpsc(name, CAPACITY, 0, SharedMemoryOptions.defaults())
-                : SharedQueue.create(name, CAPACITY, type);
-    }
-
     @ParameterizedTest(name = "SPSC: {0}")
     @MethodSource("damagedTails")
     @Timeout(20)
@@ -116,7 +106,7 @@ class HostilePeerTest {
     @Timeout(20)
     void aProducerStopsWithCorruptRegionOnADamagedTailOrHead(QueueType type, String what, long offset, long value) {
         String name = names.next();
-        try (SharedQueue producer = oneRing(name, type); SharedMemory raw = SharedMemory.open(name)) {
+        try (SharedQueue producer = SharedQueue.create(name, CAPACITY, type); SharedMemory raw = SharedMemory.open(name)) {
             for (int i = 0; i < 4; i++) {
                 assertThat(producer.offer(0, MESSAGE)).isTrue(); // tail at 4 records of 24 bytes, rounded: 128
             }
@@ -154,7 +144,7 @@ class HostilePeerTest {
     @Timeout(20)
     void aFullRingIsStillJustFull() {
         for (QueueType type : List.of(QueueType.SPSC, QueueType.MPSC)) {
-            try (SharedQueue producer = oneRing(names.next(), type)) {
+            try (SharedQueue producer = SharedQueue.create(names.next(), CAPACITY, type)) {
                 int sent = 0;
                 while (producer.offer(0, MESSAGE)) {
                     sent++;
@@ -210,7 +200,7 @@ class HostilePeerTest {
         for (int round = 1; round <= rounds; round++) {
             QueueType type = random.nextBoolean() ? QueueType.SPSC : QueueType.MPSC;
             String name = names.next();
-            try (SharedQueue consumer = oneRing(name, type);
+            try (SharedQueue consumer = SharedQueue.create(name, CAPACITY, type);
                  SharedQueue producer = SharedQueue.open(name);
                  ExternalProcess peer = ExternalProcess.start(List.of("python3", "-c", GARBAGE_WRITER,
                          ShmFiles.path(name).toString(), Long.toString(random.nextLong()), Long.toString(CAPACITY)))) {

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * {@code bench [--quick] [--only NAME...] [--json FILE] [--docs DIR | --no-docs] [--rounds N] [--verbose]}:
+ * {@code bench [--quick] [--only NAME...] [--json FILE] [--docs DIR | --no-docs] [--rounds N] [--mpsc-lanes N] [--verbose]}:
  * the side-by-side run ({@link Harness}), its table on stdout, JSON where asked, and
  * {@code docs/benchmarks.md} with its chart regenerated after a full run of every part (or
  * wherever {@code --docs} says, whatever the run).
@@ -21,7 +21,7 @@ final class Bench {
 
     /** The parsed command line. */
     record Options(boolean quick, List<String> only, Path json, Path docs, boolean noDocs, int rounds, String prefix,
-                   boolean verify, boolean verbose, boolean help) {
+                   boolean verify, boolean verbose, boolean help, int mpscLanes) {
         static Options parse(String[] args) {
             boolean quick = false;
             boolean noDocs = false;
@@ -32,6 +32,7 @@ final class Bench {
             Path json = null;
             Path docs = null;
             int rounds = 0;
+            int mpscLanes = 0;
             String prefix = "bench-" + ProcessHandle.current().pid();
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -44,6 +45,7 @@ final class Bench {
                     case "--docs" -> docs = Path.of(value(args, ++i, "--docs"));
                     case "--rounds" -> rounds = Integer.parseInt(value(args, ++i, "--rounds"));
                     case "--prefix" -> prefix = value(args, ++i, "--prefix");
+                    case "--mpsc-lanes" -> mpscLanes = Integer.parseInt(value(args, ++i, "--mpsc-lanes"));
                     case "--only" -> {
                         only.add(value(args, ++i, "--only"));
                         while (i + 1 < args.length && !args[i + 1].startsWith("--")) {
@@ -53,7 +55,10 @@ final class Bench {
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
-            return new Options(quick, only, json, docs, noDocs, rounds, prefix, verify, verbose, help);
+            if (mpscLanes < 0 || mpscLanes > 64) {
+                throw new IllegalArgumentException("--mpsc-lanes takes 0 to 64, got " + mpscLanes);
+            }
+            return new Options(quick, only, json, docs, noDocs, rounds, prefix, verify, verbose, help, mpscLanes);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -66,12 +71,12 @@ final class Bench {
         Plan plan() {
             Plan p = quick ? Plan.quick(prefix) : Plan.full(prefix);
             p = rounds > 0 ? p.withRounds(rounds) : p;
-            return p.withVerify(verify);
+            return p.withVerify(verify).withMpscLanes(mpscLanes);
         }
     }
 
     static final String USAGE = "usage: bench [--quick] [--only NAME...] [--json FILE] [--docs DIR | --no-docs] [--rounds N]"
-            + " [--verbose]%n  parts (--only takes any part of a name, case-insensitive): %s%n"
+            + " [--mpsc-lanes N] [--verbose]%n  --mpsc-lanes N gives jshm's MPSC queues N lanes (default 0, one shared ring)%n  parts (--only takes any part of a name, case-insensitive): %s%n"
             + "  a full run of every part rewrites docs/benchmarks.md and docs/benchmarks-latency.png%n";
 
     /** {@return the exit status: 0 done, 1 failed, 2 usage} */
@@ -148,7 +153,8 @@ final class Bench {
             Files.writeString(options.json(), Json.of(tables, targets, machine, plan, results.notes, options.quick()));
             out.println("JSON: " + options.json());
         }
-        boolean complete = !options.quick() && options.only().isEmpty();
+        // the docs describe the default queues: a run with lanes writes them only where --docs says
+        boolean complete = !options.quick() && options.only().isEmpty() && options.mpscLanes() == 0;
         Path docs = options.docs() != null ? options.docs() : complete && !options.noDocs()
                 ? Path.of(System.getProperty("jshm.bench.docs", "docs")) : null;
         if (docs != null && !options.noDocs()) {

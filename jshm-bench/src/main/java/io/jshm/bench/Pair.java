@@ -1,6 +1,7 @@
 package io.jshm.bench;
 
 import io.jshm.SharedMemory;
+import io.jshm.SharedMemoryOptions;
 import io.jshm.queue.QueueType;
 import io.jshm.queue.SharedQueue;
 
@@ -57,7 +58,7 @@ final class Pair {
                 }
                 case UNIX_SOCKET -> address = "unix:" + dir.resolve(prefix + ".sock");
                 case TCP_LOOPBACK -> address = "tcp:" + freePort();
-                default -> rings(transport, prefix, big, made, files); // the queues
+                default -> rings(transport, prefix, big, plan.mpscLanes(), made, files); // the queues
             }
             return runEnds(transport, plan, prefix, address, sizes, dir, natives);
         } finally {
@@ -71,11 +72,12 @@ final class Pair {
      *
      * @throws IllegalArgumentException if {@code t} is not a queue
      */
-    private static void rings(Transport t, String prefix, boolean big, List<AutoCloseable> made, List<Path> files)
+    private static void rings(Transport t, String prefix, boolean big, int mpscLanes, List<AutoCloseable> made,
+                              List<Path> files)
             throws IOException {
         switch (t) {
             case JSHM_SPSC, JSHM_SPSC_SHORT_LAPS, JSHM_MPSC -> queues(Ends.prefix(t, prefix),
-                    t == Transport.JSHM_MPSC ? QueueType.MPSC : QueueType.SPSC, big, made);
+                    t == Transport.JSHM_MPSC ? QueueType.MPSC : QueueType.SPSC, big, mpscLanes, made);
             case AGRONA_ONE_TO_ONE, AGRONA_MANY_TO_ONE -> agronaFiles(prefix, big, files);
             default -> throw new IllegalArgumentException(t.label() + " is not a queue");
         }
@@ -85,12 +87,19 @@ final class Pair {
      * Makes queues {@code PREFIX-ab} and {@code PREFIX-ba} of {@link #RING} bytes, and
      * {@code PREFIX-ab-big} of {@link #BIG_RING} if {@code big}, adding each to {@code made}.
      */
-    private static void queues(String prefix, QueueType type, boolean big, List<AutoCloseable> made) {
-        made.add(SharedQueue.create(prefix + "-ab", RING, type));
-        made.add(SharedQueue.create(prefix + "-ba", RING, type));
+    private static void queues(String prefix, QueueType type, boolean big, int mpscLanes, List<AutoCloseable> made) {
+        made.add(queue(prefix + "-ab", RING, type, mpscLanes));
+        made.add(queue(prefix + "-ba", RING, type, mpscLanes));
         if (big) {
-            made.add(SharedQueue.create(prefix + "-ab-big", BIG_RING, type));
+            made.add(queue(prefix + "-ab-big", BIG_RING, type, mpscLanes));
         }
+    }
+
+    /** {@return a queue; an MPSC one with {@code mpscLanes} lanes (decision 63)} */
+    private static SharedQueue queue(String name, long capacity, QueueType type, int mpscLanes) {
+        return type == QueueType.MPSC && mpscLanes > 0
+                ? SharedQueue.createMpsc(name, capacity, mpscLanes, SharedMemoryOptions.defaults())
+                : SharedQueue.create(name, capacity, type);
     }
 
     /** As {@link #queues}, Agrona's ring files, adding each to {@code files}. */
@@ -175,7 +184,7 @@ final class Pair {
         try {
             boolean big = sizes.stream().anyMatch(size -> size > Ends.SMALL_MAX);
             for (Transport t : which.transports()) {
-                rings(t, prefix, big, made, files);
+                rings(t, prefix, big, plan.mpscLanes(), made, files);
             }
             String block = Integer.toString(INTERLEAVED_BLOCK);
             int segmentCount = interleavedSegments(plan);

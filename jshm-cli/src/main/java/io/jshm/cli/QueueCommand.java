@@ -96,17 +96,28 @@ final class QueueCommand implements Callable<Integer> {
                 description = "Permission bits, in octal (default: ${DEFAULT-VALUE}).")
         private int mode;
 
+        @Option(names = "--lanes", paramLabel = "N",
+                description = "mpsc: rings of CAPACITY that one producer each has to itself, 0 to 64 (default: 0, one"
+                        + " ring that all producers share); producers beyond them share the queue's ring.")
+        private Integer lanes;
+
         @Override
         public Integer call() {
             QueueType queueType = parseType(spec, type);
+            if (lanes != null && (queueType != QueueType.MPSC || lanes < 0 || lanes > 64)) {
+                throw new ParameterException(spec.commandLine(), queueType != QueueType.MPSC
+                        ? "--lanes is for mpsc queues" : "invalid --lanes " + lanes + ": 0 to 64");
+            }
             if (capacity < 1024 || capacity > (1L << 30) || Long.bitCount(capacity) != 1) {
                 throw new ParameterException(spec.commandLine(), "invalid capacity " + capacity
                         + ": a power of two from 1KiB to 1GiB");
             }
             SharedMemoryOptions options = SharedMemoryOptions.defaults().withLifetime(Lifetime.PERSISTENT).withMode(mode);
-            try (SharedQueue queue = SharedQueue.create(name, capacity, queueType, options)) {
+            try (SharedQueue queue = lanes == null ? SharedQueue.create(name, capacity, queueType, options)
+                    : SharedQueue.createMpsc(name, capacity, lanes, options)) {
                 spec.commandLine().getOut().println("created " + typeName(queue.type()) + " queue '" + name + "': "
-                        + ByteSize.format(capacity) + " ring, messages up to " + ByteSize.format(queue.maxMessageLength())
+                        + ByteSize.format(capacity) + " ring" + (queue.lanes() > 0 ? " and " + queue.lanes() + " lanes of "
+                        + ByteSize.format(capacity) : "") + ", messages up to " + ByteSize.format(queue.maxMessageLength())
                         + ", persistent until 'jshm rm " + name + "'");
             }
             return ExitCode.OK;

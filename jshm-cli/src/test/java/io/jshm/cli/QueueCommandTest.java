@@ -3,6 +3,7 @@ package io.jshm.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jshm.SharedMemory;
+import io.jshm.queue.SharedQueue;
 import io.jshm.testing.ChildJvm;
 import io.jshm.testing.RegionNames;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -95,6 +97,27 @@ class QueueCommandTest {
             assertThat(open.exit()).as("without --count a timeout just ends the stream").isZero();
         } finally {
             SharedMemory.unlink(name);
+        }
+    }
+
+    @Test
+    void anMpscQueueGetsTheLanesAsked() {
+        String name = names.next();
+        try {
+            Cli.Result made = Cli.run("queue", "create", name, "4KiB", "--type", "mpsc", "--lanes", "2");
+            assertThat(made.exit()).as(made.err()).isZero();
+            assertThat(made.out()).contains("created mpsc queue '" + name + "': 4 KiB ring and 2 lanes of 4 KiB");
+            try (SharedQueue queue = SharedQueue.open(name)) {
+                assertThat(queue.lanes()).isEqualTo(2);
+            }
+        } finally {
+            SharedMemory.unlink(name);
+        }
+        for (String[] bad : new String[][] {{"--type", "spsc", "--lanes", "2"}, {"--type", "mpsc", "--lanes", "65"}}) {
+            Cli.Result refused = Cli.run(Stream.concat(Stream.of("queue", "create", names.next(), "4KiB"),
+                    Stream.of(bad)).toArray(String[]::new));
+            assertThat(refused.exit()).as(String.join(" ", bad)).isEqualTo(ExitCode.USAGE);
+            assertThat(refused.errLines()).first().asString().contains("lanes");
         }
     }
 

@@ -4,11 +4,14 @@ package io.jshm.queue;
  * A snapshot of a queue's counters, read from the shared header without disturbing producers or
  * consumers (observers never write).
  *
+ * <p>An MPSC queue's counters are the sums over its own ring and its lanes
+ * ({@link SharedQueue#createMpsc}).
+ *
  * @param type        the queue type
- * @param capacity    bytes of the ring
- * @param depth       bytes committed or claimed but not yet consumed (SPSC: padding not
- *                    included; broadcast: bytes the producer has written in total, bounded by the
- *                    capacity)
+ * @param capacity    bytes of the ring (MPSC: of each ring)
+ * @param depth       bytes committed or claimed but not yet consumed (SPSC and MPSC lanes:
+ *                    padding not included; broadcast: bytes the producer has written in total,
+ *                    bounded by the capacity)
  * @param recordsIn   messages committed by producers (MPSC: records out plus the committed
  *                    messages not yet taken, counted where read, since MPSC producers keep no
  *                    shared count; so a message counted twice in records out counts twice here)
@@ -18,12 +21,12 @@ package io.jshm.queue;
  *                    which hands it over and counts it again
  * @param bytesIn     bytes claimed by producers since creation, headers and padding included
  * @param bytesOut    bytes consumed since creation, headers and padding included
- * @param paddingIn   SPSC: of {@code bytesIn}, the bytes that are padding or aborted records,
- *                    not messages (with {@linkplain SharedQueue#setShortLap short laps} on, this
- *                    may be most of them); 0 for MPSC and broadcast, whose producers do not count
- *                    it
- * @param paddingOut  SPSC: of {@code bytesOut}, the bytes that were padding or aborted records;
- *                    0 for MPSC and broadcast
+ * @param paddingIn   SPSC and MPSC lanes: of {@code bytesIn}, the bytes that are padding or
+ *                    aborted records, not messages (with {@linkplain SharedQueue#setShortLap short
+ *                    laps} on, this may be most of them); an MPSC queue's own ring and broadcast
+ *                    producers do not count it
+ * @param paddingOut  SPSC and MPSC lanes: of {@code bytesOut}, the bytes that were padding or
+ *                    aborted records
  * @param skipped     records the consumer skipped because their producer died before committing
  * @param lapped      times broadcast consumers were lapped by the producer
  * @param lost        messages broadcast consumers lost to being lapped

@@ -8,8 +8,10 @@ import java.lang.invoke.VarHandle;
 
 /**
  * The queue region: a 4096-byte header, then the ring of {@code capacity} bytes, so that the ring
- * starts on a page boundary (decision 60). Fields written by different sides sit on different
- * 128-byte lines (two cache lines, against the adjacent-line prefetcher). All little-endian.
+ * starts on a page boundary (decision 60); an MPSC queue then has its lanes (decision 63), each a
+ * whole SPSC queue (header and ring, {@code 4096 + capacity} bytes) laid out as this one. Fields
+ * written by different sides sit on different 128-byte lines (two cache lines, against the
+ * adjacent-line prefetcher). All little-endian.
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -22,11 +24,13 @@ import java.lang.invoke.VarHandle;
  *  +---------------------------------------------------------------+
  *  |                  max payload (capacity / 4)                   |   16
  *  +---------------------------------------------------------------+
- *  |                         reserved                              |   20
+ *  |             lanes (MPSC: 0 to 64; otherwise 0)                |   20
  *  +---------------------------------------------------------------+
- *  |                  region size (4096 + capacity)                |   24
+ *  |          region size ((1 + lanes) * (4096 + capacity))        |   24
  *  +---------------------------------------------------------------+
- *  |                      reserved to 128                          |   32
+ *  |      MPSC: lanes used (high-water mark of lanes taken)        |   32
+ *  +---------------------------------------------------------------+
+ *  |                      reserved to 128                          |   36
  *  +===============================================================+
  *  | producer line: tail, records in, producer pid + start time,   |  128
  *  | broadcast tail intent, latest position + sequence             |
@@ -45,6 +49,9 @@ import java.lang.invoke.VarHandle;
  *  |                    reserved to 4096                           |  768
  *  +===============================================================+
  *  |                   ring: capacity bytes of records             | 4096
+ *  +===============================================================+
+ *  | MPSC: lane i, an SPSC queue's header and ring, at             |
+ *  | (1 + i) * (4096 + capacity), for i from 0 to lanes - 1        |
  *  +---------------------------------------------------------------+
  * </pre>
  * Offsets of every field are the constants below; {@code docs/layout.md} has the table.
@@ -54,17 +61,21 @@ final class QueueLayout {
     }
 
     static final int MAGIC = 0x5148534A;
-    static final short VERSION = 4;
+    static final short VERSION = 5;
     static final long HEADER_SIZE = 4096;
     static final long MIN_CAPACITY = 1024;
     static final long MAX_CAPACITY = 1L << 30;
+    static final int MAX_LANES = 64;
 
     static final long MAGIC_OFFSET = 0;
     static final long VERSION_OFFSET = 4;
     static final long TYPE_OFFSET = 6;
     static final long CAPACITY_OFFSET = 8;
     static final long MAX_PAYLOAD_OFFSET = 16;
+    static final long LANES_OFFSET = 20;
     static final long REGION_SIZE_OFFSET = 24;
+    /** MPSC: lanes taken so far, a high-water mark (lane i taken: at least i + 1); the consumer polls those. */
+    static final long LANES_USED = 32;
 
     // producer line: written by producers, read by consumers
     static final long TAIL = 128;
@@ -123,15 +134,44 @@ final class QueueLayout {
         }
     }
 
-    /** Writes a fresh header; the magic last, with release semantics. */
-    static void initialize(MemorySegment region, QueueType type, long capacity) {
+    /** Checks a number of lanes asked of {@code create}. */
+    static void checkLanes(int lanes) {
+        if (lanes < 0 || lanes > MAX_LANES) {
+            throw new IllegalArgumentException("an MPSC queue has 0 to " + MAX_LANES + " lanes, got " + lanes);
+        }
+    }
+
+    /** {@return the bytes of a queue region with {@code lanes} lanes} */
+    static long regionSize(long capacity, int lanes) {
+        return (1L + lanes) * (HEADER_SIZE + capacity);
+    }
+
+    /** {@return the offset in the region of lane {@code lane}: its header, then its ring} */
+    static long laneOffset(long capacity, int lane) {
+        return (1L + lane) * (HEADER_SIZE + capacity);
+    }
+
+    /**
+     * Writes a fresh header, and an MPSC queue's lanes before it (an SPSC queue's header each);
+     * the magic last, with release semantics, so that an opener that sees it sees the lanes too.
+     */
+    static void initialize(MemorySegment region, QueueType type, long capacity, int lanes) {
+        for (int lane = 0; lane < lanes; lane++) {
+            initialize(region.asSlice(laneOffset(capacity, lane), HEADER_SIZE + capacity), QueueType.SPSC, capacity, 0);
+        }
         region.asSlice(0, HEADER_SIZE).fill((byte) 0);
         region.set(ValueLayout.JAVA_SHORT, VERSION_OFFSET, VERSION);
         region.set(ValueLayout.JAVA_SHORT, TYPE_OFFSET, (short) type.code());
         region.set(ValueLayout.JAVA_LONG, CAPACITY_OFFSET, capacity);
         region.set(ValueLayout.JAVA_INT, MAX_PAYLOAD_OFFSET, (int) maxPayload(capacity));
-        region.set(ValueLayout.JAVA_LONG, REGION_SIZE_OFFSET, HEADER_SIZE + capacity);
+        region.set(ValueLayout.JAVA_INT, LANES_OFFSET, lanes);
+        region.set(ValueLayout.JAVA_LONG, REGION_SIZE_OFFSET, regionSize(capacity, lanes));
         INT.setRelease(region, MAGIC_OFFSET, MAGIC); // pairs with getAcquire in verify
+    }
+
+    /** {@return the lanes of a queue whose header was checked} */
+    static int lanes(MemorySegment region) {
+        return region.get(ValueLayout.JAVA_INT, LANES_OFFSET);
     }
 
     static boolean published(MemorySegment region) {
@@ -145,37 +185,62 @@ final class QueueLayout {
      * @throws CorruptRegionException if it is foreign, of another version, or inconsistent
      */
     static QueueType verify(MemorySegment region, String name) {
+        QueueType type = verify(region, name, "");
+        long capacity = region.get(ValueLayout.JAVA_LONG, CAPACITY_OFFSET);
+        for (int lane = 0, lanes = lanes(region); lane < lanes; lane++) {
+            String what = "lane " + lane + ": ";
+            MemorySegment slice = region.asSlice(laneOffset(capacity, lane), HEADER_SIZE + capacity);
+            if (verify(slice, name, what) != QueueType.SPSC) {
+                throw corrupt(name, what + "type " + slice.get(ValueLayout.JAVA_SHORT, TYPE_OFFSET)
+                        + ", where a lane is an SPSC queue (1)");
+            }
+            if (slice.get(ValueLayout.JAVA_LONG, CAPACITY_OFFSET) != capacity) {
+                throw corrupt(name, what + "capacity " + slice.get(ValueLayout.JAVA_LONG, CAPACITY_OFFSET)
+                        + ", where the queue's is " + capacity);
+            }
+        }
+        return type;
+    }
+
+    /** Checks one header (the queue's, or with {@code what} naming it, a lane's) against the region it heads. */
+    private static QueueType verify(MemorySegment region, String name, String what) {
         long size = region.byteSize();
         if (size < HEADER_SIZE + MIN_CAPACITY) {
-            throw corrupt(name, "region has " + size + " bytes, fewer than the smallest queue (" + (HEADER_SIZE
+            throw corrupt(name, what + "region has " + size + " bytes, fewer than the smallest queue (" + (HEADER_SIZE
                     + MIN_CAPACITY) + ")");
         }
         int magic = (int) INT.getAcquire(region, MAGIC_OFFSET); // pairs with setRelease in initialize
         if (magic != MAGIC) {
-            throw corrupt(name, "not a jshm queue: magic 0x" + Integer.toHexString(magic) + ", expected 0x"
+            throw corrupt(name, what + "not a jshm queue: magic 0x" + Integer.toHexString(magic) + ", expected 0x"
                     + Integer.toHexString(MAGIC) + (magic == 0 ? " (not initialised)" : ""));
         }
         short version = region.get(ValueLayout.JAVA_SHORT, VERSION_OFFSET);
         if (version != VERSION) {
-            throw corrupt(name, "queue layout version " + version + ", this jshm reads version " + VERSION);
+            throw corrupt(name, what + "queue layout version " + version + ", this jshm reads version " + VERSION);
         }
         QueueType type = QueueType.ofCode(region.get(ValueLayout.JAVA_SHORT, TYPE_OFFSET));
         if (type == null) {
-            throw corrupt(name, "unknown queue type " + region.get(ValueLayout.JAVA_SHORT, TYPE_OFFSET));
+            throw corrupt(name, what + "unknown queue type " + region.get(ValueLayout.JAVA_SHORT, TYPE_OFFSET));
         }
         long capacity = region.get(ValueLayout.JAVA_LONG, CAPACITY_OFFSET);
         if (capacity < MIN_CAPACITY || capacity > MAX_CAPACITY || Long.bitCount(capacity) != 1) {
-            throw corrupt(name, "capacity " + capacity + " is not a power of two from " + MIN_CAPACITY + " to "
+            throw corrupt(name, what + "capacity " + capacity + " is not a power of two from " + MIN_CAPACITY + " to "
                     + MAX_CAPACITY);
         }
+        int lanes = lanes(region);
+        if (lanes != 0 && (type != QueueType.MPSC || lanes < 0 || lanes > MAX_LANES)) {
+            throw corrupt(name, what + "lanes " + lanes + ": only an MPSC queue has lanes, 0 to " + MAX_LANES);
+        }
         long recorded = region.get(ValueLayout.JAVA_LONG, REGION_SIZE_OFFSET);
-        if (recorded != HEADER_SIZE + capacity || size != recorded) {
-            throw corrupt(name, "sizes disagree: capacity " + capacity + " needs a region of " + (HEADER_SIZE
-                    + capacity) + " bytes; the header says " + recorded + " and the region has " + size);
+        long expected = regionSize(capacity, lanes);
+        if (recorded != expected || size != recorded) {
+            throw corrupt(name, what + "sizes disagree: capacity " + capacity + (lanes == 0 ? "" : " and " + lanes
+                    + " lanes need") + (lanes == 0 ? " needs" : "") + " a region of " + expected + " bytes; the header says " + recorded
+                    + " and the region has " + size);
         }
         int maxPayload = region.get(ValueLayout.JAVA_INT, MAX_PAYLOAD_OFFSET);
         if (maxPayload != maxPayload(capacity)) {
-            throw corrupt(name, "max payload " + maxPayload + " disagrees with capacity " + capacity);
+            throw corrupt(name, what + "max payload " + maxPayload + " disagrees with capacity " + capacity);
         }
         return type;
     }

@@ -62,7 +62,12 @@ public record QueueState(QueueCounters counters, int maxMessageLength, boolean p
             return Optional.empty();
         }
         QueueType type = QueueLayout.verify(region, name);
-        QueueCounters counters = counters(region, type, region.get(ValueLayout.JAVA_LONG, QueueLayout.CAPACITY_OFFSET));
+        long capacity = region.get(ValueLayout.JAVA_LONG, QueueLayout.CAPACITY_OFFSET);
+        int lanes = QueueLayout.lanes(region);
+        if (lanes < 0 || QueueLayout.regionSize(capacity, lanes) > region.byteSize()) {
+            throw QueueLayout.corrupt(name, "lanes changed to " + lanes + " while the header was read");
+        }
+        QueueCounters counters = counters(region, type, capacity, lanes);
         return Optional.of(new QueueState(counters, region.get(ValueLayout.JAVA_INT, QueueLayout.MAX_PAYLOAD_OFFSET),
                 alive(l(region, QueueLayout.PRODUCER_PID), l(region, QueueLayout.PRODUCER_START)),
                 alive(l(region, QueueLayout.CONSUMER_PID), l(region, QueueLayout.CONSUMER_START)),
@@ -71,10 +76,25 @@ public record QueueState(QueueCounters counters, int maxMessageLength, boolean p
     }
 
     /**
-     * {@return the counters of a queue region whose header was checked} Loads only: what
-     * {@link SharedQueue#counters()} and observers both read.
+     * {@return the counters of a queue region whose header was checked, with {@code lanes} lanes}
+     * Loads only: what {@link SharedQueue#counters()} and observers both read. An MPSC queue's
+     * are the sums over its ring and its lanes (the tail and head: bytes in and out).
      */
-    static QueueCounters counters(MemorySegment region, QueueType type, long capacity) {
+    static QueueCounters counters(MemorySegment region, QueueType type, long capacity, int lanes) {
+        QueueCounters c = counters(region, type, capacity);
+        for (int lane = 0; lane < lanes; lane++) {
+            QueueCounters l = counters(region.asSlice(QueueLayout.laneOffset(capacity, lane),
+                    QueueLayout.HEADER_SIZE + capacity), QueueType.SPSC, capacity);
+            c = new QueueCounters(type, capacity, c.depth() + l.depth(), c.recordsIn() + l.recordsIn(),
+                    c.recordsOut() + l.recordsOut(), c.bytesIn() + l.bytesIn(), c.bytesOut() + l.bytesOut(),
+                    c.paddingIn() + l.paddingIn(), c.paddingOut() + l.paddingOut(), c.skipped() + l.skipped(),
+                    c.lapped(), c.lost(), c.producerPid(), c.consumerPid());
+        }
+        return c;
+    }
+
+    /** {@return the counters of one ring: the queue's own, or (as an SPSC queue's) a lane's} */
+    private static QueueCounters counters(MemorySegment region, QueueType type, long capacity) {
         long tail = l(region, QueueLayout.TAIL);
         long head = l(region, QueueLayout.HEAD);
         boolean spsc = type == QueueType.SPSC;

@@ -56,7 +56,15 @@ import static io.jshm.queue.RecordLayout.typeOf;
  *       on its first claim or poll; a second live handle gets {@link IllegalStateException}. A
  *       role held by a process that died passes to the next taker. A handle's role is used by one
  *       thread at a time; MPSC producing is safe from any number of threads and processes.</li>
- *   <li><b>Ordering.</b> Messages from one producer arrive in the order committed. Every
+ *   <li><b>MPSC lanes.</b> An MPSC queue made by {@link #createMpsc} may have lanes: rings of
+ *       the capacity that one producer handle each has to itself, written by the SPSC protocol (no atomic instruction per message, nothing zeroed
+ *       by the consumer). The first thread that produces through a handle takes a free lane for
+ *       the handle's life; the handle's other threads, and handles that find no lane free, share
+ *       the queue's own ring by compare-and-set. A lane whose holder died passes to the next
+ *       handle that looks for one.</li>
+ *   <li><b>Ordering.</b> Messages from one producer (MPSC: one producing thread) arrive in the
+ *       order committed; an MPSC consumer takes turns among the rings, so messages of different
+ *       producers arrive in no promised order. Every
  *       committed message is delivered to the consumer of an SPSC or MPSC queue exactly once; the
  *       consumer's position lives in the region, so a consumer that dies and is replaced loses
  *       nothing committed. The one exception: a message whose handler was running when its
@@ -68,10 +76,12 @@ import static io.jshm.queue.RecordLayout.typeOf;
  *       claiming process is gone, the consumer skips the record and counts it in
  *       {@link QueueCounters#skipped()}. An SPSC producer that dies in a copying {@link #offer}
  *       leaves nothing (its tail moves on commit) and its successor writes over what it began.
- *       Room reserved but not yet marked (the instants between an MPSC producer's tail CAS and
- *       its mark) names no process: it is skipped after the stuck timeout whoever holds it, so a
- *       producer stalled that long there (preempted, stopped) loses that message. Keep the stuck
- *       timeout well above the stalls the machine sees.</li>
+ *       A producer in an MPSC lane is an SPSC producer there. A dead or stalled claim holds up
+ *       only its own ring. Room reserved in an MPSC queue's shared ring but not yet marked (the
+ *       instants between a producer's tail CAS and its mark) names no process: it is skipped
+ *       after the stuck timeout whoever holds it, so a producer stalled that long there
+ *       (preempted, stopped) loses that message. Keep the stuck timeout well above the stalls
+ *       the machine sees.</li>
  *   <li><b>Broadcast.</b> The producer never waits. A consumer receives a private copy of each
  *       message (the producer may overwrite the ring under it), and one that falls a whole ring
  *       behind jumps to the newest message (to the tail, if aborted claims have overwritten that
@@ -124,13 +134,21 @@ public final class SharedQueue implements AutoCloseable {
     private final SharedMemory shm;
     private final MemorySegment region;
     private final MemorySegment ring;
+    /** Where the park flags, sleeper counts and futex words are: the region's header, or a lane's queue's. */
+    private final MemorySegment waitRegion;
+    /** MPSC: the lanes, each an SPSC queue in the region (decision 63); empty otherwise, and for a lane. */
+    private final SharedQueue[] lanes;
     private final QueueType type;
     private final long capacity;
     private final long mask;
     private final int maxPayload;
     private long shortLap; // SPSC producer: see setShortLap; the capacity (never reached) when off
     /** Identifies this handle as a role holder: pid in the high half, a random non-zero low half. */
-    private final long token = (Liveness.MY_PID << 32) | (ThreadLocalRandom.current().nextInt() | 1) & 0xFFFF_FFFFL;
+    private final long token;
+    // MPSC producer: the lane of this handle's lane thread (null if none was free); see producerLane
+    private SharedQueue lane;
+    private Thread laneThread;
+    private int nextPart; // MPSC consumer with lanes: where the next poll starts (the lanes, then the shared ring)
 
     private boolean producer;
     private boolean consumer;
@@ -164,6 +182,7 @@ public final class SharedQueue implements AutoCloseable {
         this.name = name;
         this.shm = shm;
         this.region = shm.segment();
+        this.waitRegion = region;
         this.type = type;
         this.capacity = region.get(ValueLayout.JAVA_LONG, CAPACITY_OFFSET);
         this.mask = capacity - 1;
@@ -171,19 +190,42 @@ public final class SharedQueue implements AutoCloseable {
         this.ring = region.asSlice(HEADER_SIZE, capacity);
         this.batchBytes = capacity / 4;
         this.shortLap = capacity;
+        this.token = (Liveness.MY_PID << 32) | (ThreadLocalRandom.current().nextInt() | 1) & 0xFFFF_FFFFL;
+        this.lanes = new SharedQueue[QueueLayout.lanes(region)];
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i] = new SharedQueue(this, i);
+        }
         if (type == QueueType.BROADCAST) {
             join(); // a broadcast consumer receives what is sent after it opened the queue
         }
+    }
+
+    /** MPSC: the handle's view of lane {@code lane}, an SPSC queue that waits and wakes in the parent's header. */
+    private SharedQueue(SharedQueue parent, int lane) {
+        this.name = parent.name;
+        this.shm = parent.shm;
+        this.capacity = parent.capacity;
+        this.region = parent.region.asSlice(QueueLayout.laneOffset(capacity, lane), HEADER_SIZE + capacity);
+        this.waitRegion = parent.region;
+        this.type = QueueType.SPSC;
+        this.mask = capacity - 1;
+        this.maxPayload = parent.maxPayload;
+        this.ring = region.asSlice(HEADER_SIZE, capacity);
+        this.batchBytes = capacity / 4;
+        this.shortLap = capacity;
+        this.token = parent.token;
+        this.lanes = new SharedQueue[0];
     }
 
     // ------------------------------------------------------------------ opening
 
     /**
      * Creates a queue in a new region of {@code 4096 + capacity} bytes that lives until its last
-     * handle closes.
+     * handle closes. An MPSC queue made here has no lanes: its producers share one ring (see
+     * {@link #createMpsc}).
      *
-     * @param capacity bytes of the ring: a power of two from 1 KiB to 1 GiB; the largest message
-     *                 is a quarter of it
+     * @param capacity bytes of the ring (of each ring, MPSC): a power of two from 1 KiB to 1 GiB;
+     *                 the largest message is a quarter of it
      * @throws IllegalArgumentException      if the capacity is not acceptable
      * @throws io.jshm.RegionExistsException if a live region of that name exists
      * @throws io.jshm.JshmException         for the other failures of {@link SharedMemory#create}
@@ -200,10 +242,44 @@ public final class SharedQueue implements AutoCloseable {
      */
     public static SharedQueue create(String name, long capacity, QueueType type, SharedMemoryOptions options) {
         Objects.requireNonNull(type, "type");
+        return create(name, capacity, type, 0, options);
+    }
+
+    /**
+     * Creates an MPSC queue with {@code lanes} lanes. A lane is a ring of {@code capacity} bytes
+     * that one producer has to itself, an SPSC queue inside the region: the first thread that
+     * produces through a handle takes a free lane, if there is one, for the handle's life, and
+     * then claims and commits as an SPSC producer does, with no atomic instruction and no zeroing
+     * by the consumer (decision 63). Every other producing thread, and every producer when all
+     * lanes are taken, shares the queue's own ring, reserving by compare-and-set. The consumer
+     * takes turns among the rings; each producer's messages arrive in its order, and messages of
+     * different producers in no promised order. Lanes are taken over from processes that died;
+     * a lane held by a live handle stays its own until the handle closes.
+     *
+     * <p>The region has {@code (1 + lanes) * (4096 + capacity)} bytes; a lane's pages are touched
+     * only once it is used (unless the options prefault them).
+     * {@snippet :
+     * // eight producer processes, each with a ring of its own; a ninth would share the queue's
+     * try (SharedQueue queue = SharedQueue.createMpsc("ticks", 1 << 20, 8, SharedMemoryOptions.defaults())) {
+     *     queue.offer(1, MemorySegment.ofArray(new byte[] {1})); // this thread takes a lane here
+     * }
+     * }
+     *
+     * @param lanes 0 to 64; 0 makes a queue whose producers all share one ring
+     * @throws IllegalArgumentException if the capacity or the lanes are not acceptable
+     * @throws io.jshm.JshmException    as {@link SharedMemory#create(String, long, SharedMemoryOptions)}
+     */
+    public static SharedQueue createMpsc(String name, long capacity, int lanes, SharedMemoryOptions options) {
+        return create(name, capacity, QueueType.MPSC, lanes, options);
+    }
+
+    private static SharedQueue create(String name, long capacity, QueueType type, int lanes,
+                                      SharedMemoryOptions options) {
         checkCapacity(capacity);
-        SharedMemory shm = SharedMemory.create(name, HEADER_SIZE + capacity, options);
+        QueueLayout.checkLanes(lanes);
+        SharedMemory shm = SharedMemory.create(name, QueueLayout.regionSize(capacity, lanes), options);
         try {
-            QueueLayout.initialize(shm.segment(), type, capacity);
+            QueueLayout.initialize(shm.segment(), type, capacity, lanes);
             return new SharedQueue(name, shm, type);
         } catch (RuntimeException | Error e) {
             shm.close();
@@ -235,6 +311,11 @@ public final class SharedQueue implements AutoCloseable {
         }
     }
 
+    /** {@return the lanes of an MPSC queue (see {@link #createMpsc}); 0 for the other types} */
+    public int lanes() {
+        return lanes.length;
+    }
+
     /** {@return the queue's name} */
     public String name() {
         return name;
@@ -264,6 +345,9 @@ public final class SharedQueue implements AutoCloseable {
             throw new IllegalArgumentException("negative stuck timeout: " + timeout);
         }
         this.stuckTimeoutNanos = timeout.toNanos();
+        for (SharedQueue l : lanes) {
+            l.stuckTimeoutNanos = stuckTimeoutNanos;
+        }
     }
 
     /**
@@ -327,6 +411,12 @@ public final class SharedQueue implements AutoCloseable {
         }
         long position;
         try {
+            if (lanes.length != 0) {
+                SharedQueue lane = producerLane();
+                if (lane != null) {
+                    return lane.tryClaim(type, length, claim);
+                }
+            }
             position = claim(type, length);
         } catch (InternalError e) {
             throw truncated("claim", e);
@@ -390,6 +480,36 @@ public final class SharedQueue implements AutoCloseable {
         return position;
     }
 
+    /**
+     * MPSC with lanes: the lane the calling thread produces through, or null if it shares the
+     * queue's ring. The first thread that produces through this handle takes a free lane, if any,
+     * and keeps it for the handle's life; every other thread, and that one if none was free,
+     * shares the ring, so that each thread's messages stay in one ring, in order.
+     */
+    private SharedQueue producerLane() {
+        Thread me = Thread.currentThread();
+        return laneThread == me ? lane : laneThread == null ? takeLane(me) : null;
+    }
+
+    private synchronized SharedQueue takeLane(Thread me) {
+        if (laneThread == null) {
+            for (int i = 0; i < lanes.length; i++) {
+                if (lanes[i].acquireRole(PRODUCER_PID, PRODUCER_START) == 0) {
+                    lane = lanes[i];
+                    // before the lane's first record: the consumer polls the lanes below the mark
+                    for (int used; (used = (int) INT.getVolatile(region, LANES_USED)) < i + 1; ) {
+                        if (INT.compareAndSet(region, LANES_USED, used, i + 1)) {
+                            break;
+                        }
+                    }
+                    break;
+                }
+            }
+            laneThread = me;
+        }
+        return laneThread == me ? lane : null;
+    }
+
     /** Out of the hot path, so that a claim stays small enough for the JIT to inline. */
     private IllegalArgumentException badMessage(int type, long length) {
         if (type < 0) {
@@ -412,7 +532,8 @@ public final class SharedQueue implements AutoCloseable {
                 return offerSpsc(type, message, length);
             }
             if (this.type == QueueType.MPSC) {
-                return offerMpsc(type, message, length);
+                SharedQueue lane = lanes.length == 0 ? null : producerLane();
+                return lane != null ? lane.offer(type, message) : offerMpsc(type, message, length);
             }
             long position = claim(type, length, this.type != QueueType.SPSC);
             if (position < 0) {
@@ -451,7 +572,7 @@ public final class SharedQueue implements AutoCloseable {
         LONG.setRelease(ring, index + LENGTH_OFFSET, header(recordLength, type));
         region.set(ValueLayout.JAVA_LONG, RECORDS_IN, ++recordsInCache); // plain: see COUNTER_STORES
         publishTail(region); // after the commit (see reserveSpsc)
-        if ((int) INT.getOpaque(region, CONSUMERS_PARK) != 0) {
+        if ((int) INT.getOpaque(waitRegion, CONSUMERS_PARK) != 0) {
             wakeSleepers(CONSUMERS_PARK, false);
         }
         return true;
@@ -502,6 +623,19 @@ public final class SharedQueue implements AutoCloseable {
      */
     public boolean send(int type, MemorySegment message, WaitStrategy wait, Duration timeout)
             throws InterruptedException {
+        if (lanes.length != 0) {
+            SharedQueue lane;
+            try {
+                lane = producerLane();
+            } catch (InternalError e) {
+                throw truncated("send", e);
+            } catch (IllegalStateException e) {
+                throw closedOr(e);
+            }
+            if (lane != null) {
+                return lane.send(type, message, wait, timeout);
+            }
+        }
         long deadline = Waiting.deadline(timeout);
         // Room for the record even if padding to the ring's end comes first.
         long needed = 2L * RecordLayout.aligned(HEADER + (int) Math.min(message.byteSize(), maxPayload));
@@ -834,7 +968,38 @@ public final class SharedQueue implements AutoCloseable {
 
     private int pollHead(MessageHandler handler, int limit, boolean checkStuckNow) {
         return type == QueueType.SPSC ? pollSpsc(handler, limit, checkStuckNow)
-                : pollMpsc(handler, limit, checkStuckNow);
+                : lanes.length == 0 ? pollMpsc(handler, limit, checkStuckNow) : pollLanes(handler, limit, checkStuckNow);
+    }
+
+    /**
+     * The MPSC consumer of a queue with lanes: polls the lanes (as an SPSC consumer each) and
+     * then the shared ring, each poll starting one ring further on, so that a busy ring cannot
+     * keep the others waiting for more than a poll.
+     */
+    private int pollLanes(MessageHandler handler, int limit, boolean checkStuckNow) {
+        SharedQueue[] lanes = this.lanes;
+        int used = lanesUsed();
+        int parts = used + 1; // the lanes ever taken, then the shared ring
+        int part = nextPart < parts ? nextPart : 0;
+        nextPart = part + 1;
+        int count = 0;
+        for (int k = 0; k < parts && count < limit; k++) {
+            if (part != used) {
+                count += lanes[part].pollSpsc(handler, limit - count, checkStuckNow);
+            } else if ((long) LONG.getOpaque(region, TAIL) != releasedTo) {
+                // the shared ring, unless no producer has reserved room past where we last released
+                // (one load of a line that, while every producer has a lane, nobody writes)
+                count += pollMpsc(handler, limit - count, checkStuckNow);
+            }
+            part = part + 1 == parts ? 0 : part + 1;
+        }
+        return count;
+    }
+
+    /** MPSC: the lanes ever taken (the producers' high-water mark), at most the lanes there are. */
+    private int lanesUsed() {
+        int used = (int) INT.getAcquire(region, LANES_USED); // pairs with the CAS in takeLane
+        return used < 0 ? 0 : Math.min(used, lanes.length); // a hostile peer's value is only a hint
     }
 
     /**
@@ -979,7 +1144,7 @@ public final class SharedQueue implements AutoCloseable {
         region.set(ValueLayout.JAVA_LONG, RECORDS_OUT, recordsOutCache);
         LONG.setRelease(region, HEAD, head); // pairs with getAcquire in stillFull
         releasedTo = head;
-        if ((int) INT.getOpaque(region, PRODUCERS_PARK) != 0) { // small enough for the JIT to inline into a poll
+        if ((int) INT.getOpaque(waitRegion, PRODUCERS_PARK) != 0) { // small enough for the JIT to inline into a poll
             wakeSleepers(PRODUCERS_PARK, true);
         }
     }
@@ -1282,6 +1447,11 @@ public final class SharedQueue implements AutoCloseable {
     }
 
     private boolean hasDataHint() {
+        for (int i = 0, used = lanes.length == 0 ? 0 : lanesUsed(); i < used; i++) {
+            if (lanes[i].hasDataHint()) {
+                return true;
+            }
+        }
         long tail = (long) LONG.getVolatile(region, TAIL);
         return type == QueueType.BROADCAST ? tail != cursor : tail != (long) LONG.getVolatile(region, HEAD);
     }
@@ -1306,20 +1476,20 @@ public final class SharedQueue implements AutoCloseable {
             Thread.yield();
             return;
         }
-        if ((int) INT.getOpaque(region, parkFlag) == 0) {
-            INT.setVolatile(region, parkFlag, 1); // from now on the other side checks for sleepers
+        if ((int) INT.getOpaque(waitRegion, parkFlag) == 0) {
+            INT.setVolatile(waitRegion, parkFlag, 1); // from now on the other side checks for sleepers
         }
         long waiting = parkFlag + WAITING_FROM_PARK;
         long sequence = parkFlag + SEQUENCE_FROM_PARK;
-        INT.getAndAdd(region, parkFlag + ARRIVALS_FROM_PARK, 1); // before the count: see wakeSleepers
-        INT.getAndAdd(region, waiting, 1);
+        INT.getAndAdd(waitRegion, parkFlag + ARRIVALS_FROM_PARK, 1); // before the count: see wakeSleepers
+        INT.getAndAdd(waitRegion, waiting, 1);
         try {
-            int seq = (int) INT.getVolatile(region, sequence);
+            int seq = (int) INT.getVolatile(waitRegion, sequence);
             if (!ready.getAsBoolean()) {
-                Waiting.sleep(region, sequence, seq, deadline);
+                Waiting.sleep(waitRegion, sequence, seq, deadline);
             }
         } finally {
-            INT.getAndAdd(region, waiting, -1);
+            INT.getAndAdd(waitRegion, waiting, -1);
         }
     }
 
@@ -1335,15 +1505,15 @@ public final class SharedQueue implements AutoCloseable {
      * {@link Waiting#SLICE_NANOS}, so it is never passed over.
      */
     private void wakeSleepers(long parkFlag, boolean all) {
-        if ((int) INT.getOpaque(region, parkFlag) == 0) {
+        if ((int) INT.getOpaque(waitRegion, parkFlag) == 0) {
             return;
         }
         VarHandle.fullFence(); // our publication before reading their count (they count, then re-check)
-        int waiters = (int) INT.getOpaque(region, parkFlag + WAITING_FROM_PARK);
+        int waiters = (int) INT.getOpaque(waitRegion, parkFlag + WAITING_FROM_PARK);
         if (waiters == 0) {
             return;
         }
-        long seen = (long) waiters << 32 | (int) INT.getOpaque(region, parkFlag + ARRIVALS_FROM_PARK) & 0xFFFF_FFFFL;
+        long seen = (long) waiters << 32 | (int) INT.getOpaque(waitRegion, parkFlag + ARRIVALS_FROM_PARK) & 0xFFFF_FFFFL;
         boolean consumers = parkFlag == CONSUMERS_PARK;
         if (seen == (consumers ? consumersAtLastWake : producersAtLastWake)) {
             return;
@@ -1354,14 +1524,28 @@ public final class SharedQueue implements AutoCloseable {
             producersAtLastWake = seen;
         }
         long sequence = parkFlag + SEQUENCE_FROM_PARK;
-        INT.getAndAdd(region, sequence, 1);
-        Waiting.wake(region, sequence, all ? Integer.MAX_VALUE : 1);
+        INT.getAndAdd(waitRegion, sequence, 1);
+        Waiting.wake(waitRegion, sequence, all ? Integer.MAX_VALUE : 1);
     }
 
     // ------------------------------------------------------------------ roles, counters, close
 
     /** Takes the exclusive role whose holder word is at {@code pidOffset}; called while this handle has not. */
     private void takeRole(long pidOffset, long startOffset, String role) {
+        long holder = acquireRole(pidOffset, startOffset);
+        if (holder != 0) {
+            throw new IllegalStateException("queue '" + name + "' already has a " + role + ": process "
+                    + (holder >>> 32) + (holder >>> 32 == Liveness.MY_PID ? " (another handle in this process)"
+                    : "") + "; a " + type + " queue has one");
+        }
+    }
+
+    /**
+     * Takes the exclusive role whose holder word is at {@code pidOffset} unless a live handle
+     * holds it (a lane's producer role too, for {@link #takeLane}).
+     * {@return 0 if taken, else the live holder's word}
+     */
+    private long acquireRole(long pidOffset, long startOffset) {
         while (true) {
             long holder = (long) LONG.getVolatile(region, pidOffset);
             if (holder == token) {
@@ -1373,14 +1557,15 @@ public final class SharedQueue implements AutoCloseable {
                     continue;
                 }
                 if (!Liveness.isDead(holder >>> 32, start) || (holder >>> 32) == Liveness.MY_PID) {
-                    throw new IllegalStateException("queue '" + name + "' already has a " + role + ": process "
-                            + (holder >>> 32) + (holder >>> 32 == Liveness.MY_PID ? " (another handle in this process)"
-                            : "") + "; a " + type + " queue has one");
+                    return holder;
                 }
                 LONG.compareAndSet(region, startOffset, start, 0L);
                 // The dead holder was the only one of its side: if it died asleep, its count of
-                // sleepers would make the other side call the kernel on every publication.
-                INT.setVolatile(region, pidOffset == PRODUCER_PID ? PRODUCERS_WAITING : CONSUMERS_WAITING, 0);
+                // sleepers would make the other side call the kernel on every publication. (A
+                // lane's producers sleep in the queue's header, with the other producers.)
+                if (waitRegion == region) {
+                    INT.setVolatile(region, pidOffset == PRODUCER_PID ? PRODUCERS_WAITING : CONSUMERS_WAITING, 0);
+                }
             }
             if (LONG.compareAndSet(region, pidOffset, holder, token)) {
                 LONG.setVolatile(region, startOffset, Liveness.MY_START);
@@ -1398,11 +1583,20 @@ public final class SharedQueue implements AutoCloseable {
             nextLapCheck = tailCache;
             producer = true;
         } else {
-            recordsOutCache = (long) LONG.getVolatile(region, RECORDS_OUT);
-            paddingOutCache = (long) LONG.getVolatile(region, PADDING_OUT);
-            releasedTo = -1;
-            consumer = true;
+            adoptConsumer();
+            for (SharedQueue l : lanes) {
+                l.adoptConsumer(); // the lanes' consumer is the queue's
+            }
         }
+        return 0;
+    }
+
+    /** Starts consuming from the consumer's place in the header (checked on the first poll). */
+    private void adoptConsumer() {
+        recordsOutCache = (long) LONG.getVolatile(region, RECORDS_OUT);
+        paddingOutCache = (long) LONG.getVolatile(region, PADDING_OUT);
+        releasedTo = -1;
+        consumer = true;
     }
 
     /**
@@ -1440,7 +1634,7 @@ public final class SharedQueue implements AutoCloseable {
     }
 
     private QueueCounters readCounters() {
-        return QueueState.counters(region, type, capacity);
+        return QueueState.counters(region, type, capacity, lanes.length);
     }
 
     /**
@@ -1453,12 +1647,10 @@ public final class SharedQueue implements AutoCloseable {
             return;
         }
         try {
-            // read before each CAS: a CAS in the interpreter on a truncated page crashes HotSpot
-            if (producer && (long) LONG.getVolatile(region, PRODUCER_PID) == token) {
-                LONG.compareAndSet(region, PRODUCER_PID, token, 0L);
-            }
-            if (consumer && (long) LONG.getVolatile(region, CONSUMER_PID) == token) {
-                LONG.compareAndSet(region, CONSUMER_PID, token, 0L);
+            giveUpRoles();
+            SharedQueue lane = this.lane;
+            if (lane != null) {
+                lane.giveUpRoles();
             }
         } catch (InternalError e) {
             if (!Faults.isMemoryFault(e)) {
@@ -1470,12 +1662,22 @@ public final class SharedQueue implements AutoCloseable {
         }
     }
 
-    /** {@return the jshm exception for a memory fault during {@code what}} (rethrows other errors) */
+    private void giveUpRoles() {
+        // read before each CAS: a CAS in the interpreter on a truncated page crashes HotSpot
+        if (producer && (long) LONG.getVolatile(region, PRODUCER_PID) == token) {
+            LONG.compareAndSet(region, PRODUCER_PID, token, 0L);
+        }
+        if (consumer && (long) LONG.getVolatile(region, CONSUMER_PID) == token) {
+            LONG.compareAndSet(region, CONSUMER_PID, token, 0L);
+        }
+    }
+
     /** {@return a clearer exception than the memory's "Already closed" if this handle is closed, else {@code e}} */
     private IllegalStateException closedOr(IllegalStateException e) {
         return shm.isOpen() ? e : new IllegalStateException("queue '" + name + "' is closed", e);
     }
 
+    /** {@return the jshm exception for a memory fault during {@code what}} */
     private io.jshm.JshmException truncated(String what, InternalError e) {
         return Faults.truncated(name, name, region.byteSize(), "queue '" + name + "': " + what, e);
     }

@@ -126,13 +126,15 @@ class HostileQueueTest {
 
     static Stream<Arguments> damagedHeaders() {
         return Stream.of(
-                Arguments.of("version 5", QueueLayout.VERSION_OFFSET, 2, 5L, "queue layout version 5, this jshm reads version 4"),
+                Arguments.of("version 6", QueueLayout.VERSION_OFFSET, 2, 6L, "queue layout version 6, this jshm reads version 5"),
+                Arguments.of("version 4 (MPSC queues without lanes, before decision 63)", QueueLayout.VERSION_OFFSET, 2, 4L,
+                        "queue layout version 4, this jshm reads version 5"),
                 Arguments.of("version 3 (MPSC consumers retiring each record, before decision 61)",
-                        QueueLayout.VERSION_OFFSET, 2, 3L, "queue layout version 3, this jshm reads version 4"),
+                        QueueLayout.VERSION_OFFSET, 2, 3L, "queue layout version 3, this jshm reads version 5"),
                 Arguments.of("version 2 (the ring at 1024, before decision 60)", QueueLayout.VERSION_OFFSET, 2, 2L,
-                        "queue layout version 2, this jshm reads version 4"),
+                        "queue layout version 2, this jshm reads version 5"),
                 Arguments.of("version 1 (before the SPSC protocol of decision 44)", QueueLayout.VERSION_OFFSET, 2, 1L,
-                        "queue layout version 1, this jshm reads version 4"),
+                        "queue layout version 1, this jshm reads version 5"),
                 Arguments.of("version 0", QueueLayout.VERSION_OFFSET, 2, 0L, "queue layout version 0"),
                 Arguments.of("type 0", QueueLayout.TYPE_OFFSET, 2, 0L, "unknown queue type 0"),
                 Arguments.of("type 4", QueueLayout.TYPE_OFFSET, 2, 4L, "unknown queue type 4"),
@@ -173,7 +175,7 @@ class HostileQueueTest {
     void aConsistentHeaderInALargerRegionIsRefused() {
         String name = names.next();
         try (SharedMemory shm = SharedMemory.create(name, REGION * 2)) {
-            QueueLayout.initialize(shm.segment(), QueueType.SPSC, CAPACITY);
+            QueueLayout.initialize(shm.segment(), QueueType.SPSC, CAPACITY, 0);
             assertThatThrownBy(() -> SharedQueue.open(name))
                     .isInstanceOf(CorruptRegionException.class)
                     .hasMessageContaining("the header says " + REGION + " and the region has " + 2 * REGION);

@@ -1,6 +1,8 @@
 package io.jshm.queue;
 
 import io.jshm.testing.Waits;
+import io.jshm.SharedMemory;
+import io.jshm.SharedMemoryOptions;
 import io.jshm.testing.ChildJvm;
 import io.jshm.testing.RegionNames;
 import org.junit.jupiter.api.Test;
@@ -30,21 +32,24 @@ class MpscProcessesTest {
     @Test
     @Timeout(90)
     void fourProducerProcessesParkWhileFullAndEveryMessageArrivesOnceInOrder() throws Exception {
-        run("park", WaitStrategy.PARK, WaitStrategy.PARK);
+        run("park", 0, WaitStrategy.PARK, WaitStrategy.PARK); // the default: one shared ring
     }
 
-    /** Yielding producers; the consumer spins, then yields. */
+    /**
+     * Yielding producers; the consumer spins, then yields. Two lanes: two producers have one each,
+     * the other two share the queue's ring, reserving by compare-and-set (decision 63).
+     */
     @Test
     @Timeout(90)
     void fourProducerProcessesYieldWhileFullAndEveryMessageArrivesOnceInOrder() throws Exception {
-        run("yield", WaitStrategy.SPIN_THEN_YIELD, WaitStrategy.SPIN_THEN_YIELD);
+        run("yield", 2, WaitStrategy.SPIN_THEN_YIELD, WaitStrategy.SPIN_THEN_YIELD);
     }
 
-    private static void run(String label, WaitStrategy producers, WaitStrategy consumer) throws Exception {
+    private static void run(String label, int lanes, WaitStrategy producers, WaitStrategy consumer) throws Exception {
         String name = names.next();
         long seed = QueueTesting.seed("MpscProcessesTest." + label);
         int max = (int) (CAPACITY / 8);
-        try (SharedQueue queue = SharedQueue.create(name, CAPACITY, QueueType.MPSC);
+        try (SharedQueue queue = SharedQueue.createMpsc(name, CAPACITY, lanes, SharedMemoryOptions.defaults());
              QueueTesting.Group children = new QueueTesting.Group()) {
             for (int p = 0; p < PRODUCERS; p++) {
                 children.launch("produce", name, Integer.toString(p), Integer.toString(MESSAGES), Long.toString(seed),
@@ -72,14 +77,22 @@ class MpscProcessesTest {
             }
             assertThat(queue.poll((t, b, o, l) -> { }, 10)).as("nothing after the last message").isZero();
             QueueCounters c = queue.counters();
-            System.out.printf("[mpsc %s] %d messages, %d payload bytes, %d ring laps in %d ms%n", label, check.total,
-                    check.payloadBytes, c.bytesIn() / CAPACITY, millis);
+            System.out.printf("[mpsc %s, %d lanes] %d messages, %d payload bytes, %d ring laps in %d ms%n", label,
+                    lanes, check.total, check.payloadBytes, c.bytesIn() / CAPACITY, millis);
             assertThat(c.recordsIn()).isEqualTo(total);
             assertThat(c.recordsOut()).isEqualTo(total);
             assertThat(c.depth()).isZero();
             assertThat(c.bytesOut()).isEqualTo(c.bytesIn());
             assertThat(c.skipped()).isZero();
             assertThat(c.bytesIn() / CAPACITY).as("ring laps").isGreaterThan(1000);
+            try (SharedMemory raw = SharedMemory.open(name)) {
+                for (int lane = 0; lane < lanes; lane++) {
+                    assertThat(QueueTesting.longField(raw.segment(), QueueLayout.laneOffset(CAPACITY, lane)
+                            + QueueLayout.RECORDS_OUT)).as("messages through lane %d", lane).isEqualTo(MESSAGES);
+                }
+                assertThat(QueueTesting.longField(raw.segment(), QueueLayout.RECORDS_OUT))
+                        .as("messages through the shared ring").isEqualTo((long) (PRODUCERS - lanes) * MESSAGES);
+            }
         }
     }
 }

@@ -53,7 +53,11 @@ class QueueBasicsTest {
     /** A producer handle and a consumer handle of a fresh queue; a broadcast consumer has joined. */
     record Pair(SharedQueue producer, SharedQueue consumer) implements AutoCloseable {
         static Pair of(QueueType type, long capacity) {
-            SharedQueue producer = SharedQueue.create(names.next(), capacity, type);
+            return of(QueueKind.valueOf(type.name()), capacity);
+        }
+
+        static Pair of(QueueKind kind, long capacity) {
+            SharedQueue producer = kind.create(names.next(), capacity);
             SharedQueue consumer = SharedQueue.open(producer.name());
             assertThat(consumer.poll(IGNORE, 1)).isZero(); // takes the role, or joins
             return new Pair(producer, consumer);
@@ -69,10 +73,10 @@ class QueueBasicsTest {
     // ------------------------------------------------------------------ empty, zero, too large
 
     @ParameterizedTest
-    @EnumSource(QueueType.class)
+    @EnumSource(QueueKind.class)
     @Timeout(10)
-    void anEmptyQueuePollsZeroAndNull(QueueType type) {
-        try (Pair q = Pair.of(type, CAPACITY)) {
+    void anEmptyQueuePollsZeroAndNull(QueueKind kind) {
+        try (Pair q = Pair.of(kind, CAPACITY)) {
             assertThat(q.consumer().poll(IGNORE, 100)).isZero();
             assertThat(q.consumer().poll()).isNull();
             assertThat(q.consumer().receive(IGNORE, 1, WaitStrategy.BUSY_SPIN, Duration.ZERO)).isZero();
@@ -83,10 +87,10 @@ class QueueBasicsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(QueueType.class)
+    @EnumSource(QueueKind.class)
     @Timeout(10)
-    void zeroLengthMessagesAreDeliveredAsEmptyNotAsNothing(QueueType type) {
-        try (Pair q = Pair.of(type, CAPACITY)) {
+    void zeroLengthMessagesAreDeliveredAsEmptyNotAsNothing(QueueKind kind) {
+        try (Pair q = Pair.of(kind, CAPACITY)) {
             assertThat(q.producer().offer(7, MemorySegment.ofArray(new byte[0]))).isTrue();
             MessageClaim claim = new MessageClaim();
             assertThat(q.producer().tryClaim(8, 0, claim)).isTrue();
@@ -105,10 +109,10 @@ class QueueBasicsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(QueueType.class)
+    @EnumSource(QueueKind.class)
     @Timeout(10)
-    void aMessageLargerThanTheLargestIsRefusedClearly(QueueType type) throws Exception {
-        try (Pair q = Pair.of(type, CAPACITY)) {
+    void aMessageLargerThanTheLargestIsRefusedClearly(QueueKind kind) throws Exception {
+        try (Pair q = Pair.of(kind, CAPACITY)) {
             SharedQueue producer = q.producer();
             int max = producer.maxMessageLength();
             assertThat(max).isEqualTo(CAPACITY / 4);
@@ -156,17 +160,17 @@ class QueueBasicsTest {
     // ------------------------------------------------------------------ full queue
 
     @ParameterizedTest
-    @EnumSource(value = QueueType.class, names = {"SPSC", "MPSC"})
+    @EnumSource(value = QueueKind.class, names = {"SPSC", "MPSC", "MPSC_LANES"})
     @Timeout(10)
-    void aFullQueueRefusesOffersUntilTheConsumerPolls(QueueType type) {
-        try (Pair q = Pair.of(type, CAPACITY)) {
+    void aFullQueueRefusesOffersUntilTheConsumerPolls(QueueKind kind) {
+        try (Pair q = Pair.of(kind, CAPACITY)) {
             int filled = fill(q.producer(), 100);
             assertThat(filled).isEqualTo((int) (CAPACITY / 112)); // 8 + 100 bytes, aligned to 112
             QueueCounters c = q.producer().counters();
             assertThat(c.depth()).isEqualTo(filled * 112L).isLessThanOrEqualTo(CAPACITY);
             assertThat(q.producer().offer(0, bytes(100, 0))).isFalse();
             assertThat(q.producer().tryClaim(0, 100, new MessageClaim())).isFalse();
-            if (type == QueueType.MPSC) {
+            if (!kind.spscRing()) {
                 assertThat(fill(q.producer(), 8)).as("room for 16-byte records in the last 64 bytes").isEqualTo(4);
                 assertThat(q.producer().counters().depth()).isEqualTo(CAPACITY);
                 assertThat(q.producer().offer(0, bytes(0, 0))).isFalse();
@@ -339,10 +343,10 @@ class QueueBasicsTest {
     // ------------------------------------------------------------------ claims
 
     @ParameterizedTest
-    @EnumSource(QueueType.class)
+    @EnumSource(QueueKind.class)
     @Timeout(10)
-    void committedClaimsAreDeliveredAndAbortedOnesAreNeitherDeliveredNorCounted(QueueType type) {
-        try (Pair q = Pair.of(type, CAPACITY)) {
+    void committedClaimsAreDeliveredAndAbortedOnesAreNeitherDeliveredNorCounted(QueueKind kind) {
+        try (Pair q = Pair.of(kind, CAPACITY)) {
             SharedQueue producer = q.producer();
             MessageClaim claim = new MessageClaim();
             assertThat(claim.isActive()).isFalse();
@@ -369,7 +373,7 @@ class QueueBasicsTest {
             QueueCounters c = producer.counters();
             assertThat(c.recordsIn()).as("aborted claims are not counted").isEqualTo(2);
             assertThat(c.bytesIn()).as("but their bytes were claimed").isEqualTo(24 + 48 + 16 + 8);
-            assertThat(c.paddingIn()).as("and count as padding (SPSC)").isEqualTo(type == QueueType.SPSC ? 48 + 8 : 0);
+            assertThat(c.paddingIn()).as("and count as padding (SPSC)").isEqualTo(kind.spscRing() ? 48 + 8 : 0);
 
             List<Received> got = drain(q.consumer(), 10);
             assertThat(got).extracting(Received::type).containsExactly(1, 3);
@@ -377,7 +381,7 @@ class QueueBasicsTest {
             assertThat(first.get(ValueLayout.JAVA_LONG_UNALIGNED, 0)).isEqualTo(0x1111L);
             assertThat(first.get(ValueLayout.JAVA_LONG_UNALIGNED, 8)).isEqualTo(0x2222L);
             assertThat(got.get(1).bytes()).containsExactly(3, 3, 3, 3, 3);
-            if (type != QueueType.BROADCAST) {
+            if (kind != QueueKind.BROADCAST) {
                 c = producer.counters();
                 assertThat(c.recordsOut()).isEqualTo(2);
                 assertThat(c.bytesOut()).isEqualTo(c.bytesIn());
@@ -388,10 +392,10 @@ class QueueBasicsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(QueueType.class)
+    @EnumSource(QueueKind.class)
     @Timeout(10)
-    void misusingAClaimThrowsIllegalStateException(QueueType type) {
-        try (Pair q = Pair.of(type, CAPACITY)) {
+    void misusingAClaimThrowsIllegalStateException(QueueKind kind) {
+        try (Pair q = Pair.of(kind, CAPACITY)) {
             SharedQueue producer = q.producer();
             MessageClaim claim = new MessageClaim();
             assertThatThrownBy(claim::commit).isInstanceOf(IllegalStateException.class).hasMessageContaining("no active claim");

@@ -234,9 +234,9 @@ final class QueueLayout {
         long recorded = region.get(ValueLayout.JAVA_LONG, REGION_SIZE_OFFSET);
         long expected = regionSize(capacity, lanes);
         if (recorded != expected || size != recorded) {
-            throw corrupt(name, what + "sizes disagree: capacity " + capacity + (lanes == 0 ? "" : " and " + lanes
-                    + " lanes need") + (lanes == 0 ? " needs" : "") + " a region of " + expected + " bytes; the header says " + recorded
-                    + " and the region has " + size);
+            String need = lanes == 0 ? " needs" : " and " + lanes + " lanes need";
+            throw corrupt(name, what + "sizes disagree: capacity " + capacity + need + " a region of " + expected
+                    + " bytes; the header says " + recorded + " and the region has " + size);
         }
         int maxPayload = region.get(ValueLayout.JAVA_INT, MAX_PAYLOAD_OFFSET);
         if (maxPayload != maxPayload(capacity)) {

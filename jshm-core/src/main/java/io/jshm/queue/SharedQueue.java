@@ -57,11 +57,12 @@ import static io.jshm.queue.RecordLayout.typeOf;
  *       role held by a process that died passes to the next taker. A handle's role is used by one
  *       thread at a time; MPSC producing is safe from any number of threads and processes.</li>
  *   <li><b>MPSC lanes.</b> An MPSC queue made by {@link #createMpsc} may have lanes: rings of
- *       the capacity that one producer handle each has to itself, written by the SPSC protocol (no atomic instruction per message, nothing zeroed
- *       by the consumer). The first thread that produces through a handle takes a free lane for
- *       the handle's life; the handle's other threads, and handles that find no lane free, share
- *       the queue's own ring by compare-and-set. A lane whose holder died passes to the next
- *       handle that looks for one.</li>
+ *       the capacity that one producer handle each has to itself, written by the SPSC protocol
+ *       (no atomic instruction per message, nothing zeroed by the consumer). The first thread
+ *       that produces through a handle takes a free lane for the handle's life; the handle's
+ *       other threads, and handles that find no lane free, share the queue's own ring by
+ *       compare-and-set. A lane whose holder died passes to the next handle that looks for
+ *       one.</li>
  *   <li><b>Ordering.</b> Messages from one producer (MPSC: one producing thread) arrive in the
  *       order committed; an MPSC consumer takes turns among the rings, so messages of different
  *       producers arrive in no promised order. Every
@@ -967,8 +968,10 @@ public final class SharedQueue implements AutoCloseable {
     }
 
     private int pollHead(MessageHandler handler, int limit, boolean checkStuckNow) {
-        return type == QueueType.SPSC ? pollSpsc(handler, limit, checkStuckNow)
-                : lanes.length == 0 ? pollMpsc(handler, limit, checkStuckNow) : pollLanes(handler, limit, checkStuckNow);
+        if (type == QueueType.SPSC) {
+            return pollSpsc(handler, limit, checkStuckNow);
+        }
+        return lanes.length == 0 ? pollMpsc(handler, limit, checkStuckNow) : pollLanes(handler, limit, checkStuckNow);
     }
 
     /**

@@ -534,7 +534,8 @@ public final class SharedQueue implements AutoCloseable {
             }
             if (this.type == QueueType.MPSC) {
                 SharedQueue lane = lanes.length == 0 ? null : producerLane();
-                return lane != null ? lane.offer(type, message) : offerMpsc(type, message, length);
+                // straight to the lane's SPSC offer (it holds the role), not through its offer() again
+                return lane != null ? lane.offerSpsc(type, message, length) : offerMpsc(type, message, length);
             }
             long position = claim(type, length, this.type != QueueType.SPSC);
             if (position < 0) {

@@ -410,15 +410,14 @@ public final class SharedQueue implements AutoCloseable {
         if (claim.queue != null) {
             throw new IllegalStateException("the claim is still active: commit or abort it first");
         }
+        SharedQueue ring = this; // or, MPSC, this thread's lane: claimed there directly, as offer does
         long position;
         try {
-            if (lanes.length != 0) {
-                SharedQueue lane = producerLane();
-                if (lane != null) {
-                    return lane.tryClaim(type, length, claim);
-                }
+            SharedQueue lane = lanes.length == 0 ? null : producerLane();
+            if (lane != null) {
+                ring = lane;
             }
-            position = claim(type, length);
+            position = ring.claim(type, length);
         } catch (InternalError e) {
             throw truncated("claim", e);
         } catch (IllegalStateException e) {
@@ -427,7 +426,7 @@ public final class SharedQueue implements AutoCloseable {
         if (position < 0) {
             return false;
         }
-        claim.queue = this;
+        claim.queue = ring;
         claim.position = position;
         claim.index = position & mask;
         claim.type = type;

@@ -97,7 +97,7 @@ final class Pair {
 
     /** {@return a queue; an MPSC one with {@code mpscLanes} lanes (decision 63)} */
     private static SharedQueue queue(String name, long capacity, QueueType type, int mpscLanes) {
-        return type == QueueType.MPSC && mpscLanes > 0
+        return type == QueueType.MPSC
                 ? SharedQueue.createMpsc(name, capacity, mpscLanes, SharedMemoryOptions.defaults())
                 : SharedQueue.create(name, capacity, type);
     }

@@ -413,7 +413,7 @@ public final class SharedQueue implements AutoCloseable {
         SharedQueue ring = this; // or, MPSC, this thread's lane: claimed there directly, as offer does
         long position;
         try {
-            SharedQueue lane = lanes.length == 0 ? null : producerLane();
+            SharedQueue lane = producerLane();
             if (lane != null) {
                 ring = lane;
             }
@@ -481,12 +481,15 @@ public final class SharedQueue implements AutoCloseable {
     }
 
     /**
-     * MPSC with lanes: the lane the calling thread produces through, or null if it shares the
-     * queue's ring. The first thread that produces through this handle takes a free lane, if any,
+     * The lane the calling thread produces through, or null if it shares the queue's ring (and
+     * always null for a queue without lanes). The first thread that produces through this handle takes a free lane, if any,
      * and keeps it for the handle's life; every other thread, and that one if none was free,
      * shares the ring, so that each thread's messages stay in one ring, in order.
      */
     private SharedQueue producerLane() {
+        if (lanes.length == 0) {
+            return null;
+        }
         Thread me = Thread.currentThread();
         return laneThread == me ? lane : laneThread == null ? takeLane(me) : null;
     }
@@ -532,7 +535,7 @@ public final class SharedQueue implements AutoCloseable {
                 return offerSpsc(type, message, length);
             }
             if (this.type == QueueType.MPSC) {
-                SharedQueue lane = lanes.length == 0 ? null : producerLane();
+                SharedQueue lane = producerLane();
                 // straight to the lane's SPSC offer (it holds the role), not through its offer() again
                 return lane != null ? lane.offerSpsc(type, message, length) : offerMpsc(type, message, length);
             }
@@ -624,18 +627,16 @@ public final class SharedQueue implements AutoCloseable {
      */
     public boolean send(int type, MemorySegment message, WaitStrategy wait, Duration timeout)
             throws InterruptedException {
-        if (lanes.length != 0) {
-            SharedQueue lane;
-            try {
-                lane = producerLane();
-            } catch (InternalError e) {
-                throw truncated("send", e);
-            } catch (IllegalStateException e) {
-                throw closedOr(e);
-            }
-            if (lane != null) {
-                return lane.send(type, message, wait, timeout);
-            }
+        SharedQueue lane;
+        try {
+            lane = producerLane();
+        } catch (InternalError e) {
+            throw truncated("send", e);
+        } catch (IllegalStateException e) {
+            throw closedOr(e);
+        }
+        if (lane != null) {
+            return lane.send(type, message, wait, timeout);
         }
         long deadline = Waiting.deadline(timeout);
         // Room for the record even if padding to the ring's end comes first.

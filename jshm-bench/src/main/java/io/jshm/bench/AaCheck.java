@@ -1,6 +1,7 @@
 package io.jshm.bench;
 
 import io.jshm.SharedMemory;
+import io.jshm.SharedMemoryOptions;
 import io.jshm.queue.QueueType;
 import io.jshm.queue.SharedQueue;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
@@ -32,16 +33,23 @@ import java.util.function.LongUnaryOperator;
  * ratio from the same harness carries beside the queues' own difference (decision 51). With
  * {@code --short-lap BYTES}, copy B's producer has short laps on ({@link SharedQueue#setShortLap},
  * decision 52), and copy B ÷ copy A is what they change. With {@code --mpsc}, the two copies are
- * MPSC queues and Agrona's ring is {@code ManyToOneRingBuffer} (decision 61).
+ * MPSC queues and Agrona's ring is {@code ManyToOneRingBuffer} (decision 61). With
+ * {@code --b-core JAR}, copy B's jshm-core is that jar (or classes directory), another build of
+ * it with the same queue layout, and copy B ÷ copy A is what that build's change does. With
+ * {@code --lanes N} (and {@code --mpsc}), copy B's queue has N lanes (decision 63), and copy B ÷
+ * copy A is what they do for one producer.
  */
 final class AaCheck {
     private AaCheck() {
     }
 
-    static final String USAGE = "usage: bench aa [--size BYTES] [--rounds N] [--segment-ms N] [--short-lap BYTES] [--mpsc]%n"
+    static final String USAGE = "usage: bench aa [--size BYTES] [--rounds N] [--segment-ms N] [--short-lap BYTES] [--mpsc]"
+            + " [--b-core JAR] [--lanes N]%n"
             + "  (64, 150 after the warm-up, 20, 0: off)%n"
             + "  two copies of jshm SPSC (one code, two class loaders) and Agrona OneToOne, streaming in turn;%n"
-            + "  --short-lap turns short laps on for copy B; --mpsc makes them MPSC and Agrona ManyToOne%n";
+            + "  --short-lap turns short laps on for copy B; --mpsc makes them MPSC and Agrona ManyToOne;%n"
+            + "  --b-core loads copy B's jshm-core from JAR (or a classes directory), another build of it%n"
+            + "  (same queue layout); --lanes gives copy B's MPSC queue N lanes%n";
     private static final long RING = 1 << 20;
     /** Rounds in the first this many milliseconds are a warm-up (the JIT's turn), not reported. */
     private static final long WARM_MILLIS = 1500;
@@ -56,6 +64,8 @@ final class AaCheck {
         long segmentMillis = Pair.INTERLEAVED_SEGMENT_MILLIS;
         long shortLap = 0;
         boolean mpsc = false;
+        Path bCore = null;
+        int lanes = 0;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -64,6 +74,8 @@ final class AaCheck {
                     case "--segment-ms" -> segmentMillis = Long.parseLong(value(args, ++i));
                     case "--short-lap" -> shortLap = Long.parseLong(value(args, ++i));
                     case "--mpsc" -> mpsc = true;
+                    case "--b-core" -> bCore = Path.of(value(args, ++i)).toAbsolutePath();
+                    case "--lanes" -> lanes = Integer.parseInt(value(args, ++i));
                     case "-h", "--help" -> {
                         out.printf(USAGE);
                         return 0;
@@ -73,6 +85,12 @@ final class AaCheck {
             }
             if (segmentMillis < 1 || size < Messages.CONTROL_LENGTH || size > RING / 8) {
                 throw new IllegalArgumentException("needs --size 16.." + RING / 8 + " and --segment-ms 1 or more");
+            }
+            if (bCore != null && !Files.exists(bCore)) {
+                throw new IllegalArgumentException("--b-core " + bCore + ": no such jar or directory");
+            }
+            if (lanes != 0 && !mpsc) {
+                throw new IllegalArgumentException("--lanes is for MPSC queues: with --mpsc");
             }
             if (mpsc && shortLap != 0) {
                 throw new IllegalArgumentException("--short-lap is for SPSC queues, not with --mpsc");
@@ -88,7 +106,7 @@ final class AaCheck {
             return 2;
         }
         try {
-            out.print(run(size, rounds, segmentMillis, shortLap, mpsc));
+            out.print(run(size, rounds, segmentMillis, shortLap, mpsc, bCore, lanes));
             return 0;
         } catch (BadShortLap e) {
             err.println("bench aa: " + e.getCause().getMessage());
@@ -124,7 +142,7 @@ final class AaCheck {
     }
 
     /** Makes the rings, runs the two ends, and {@return the report} */
-    static String run(int size, int rounds, long segmentMillis, long shortLap, boolean mpsc)
+    static String run(int size, int rounds, long segmentMillis, long shortLap, boolean mpsc, Path bCore, int lanes)
             throws IOException, InterruptedException {
         String prefix = "bench-aa-" + ProcessHandle.current().pid();
         Path dir = Files.createTempDirectory("jshm-bench-aa-");
@@ -135,7 +153,8 @@ final class AaCheck {
         // held open while the ends run: the last close removes them (and an interrupted run's cleanup)
         QueueType type = mpsc ? QueueType.MPSC : QueueType.SPSC;
         try (SharedQueue a = SharedQueue.create(prefix + "-A", RING, type);
-             SharedQueue b = SharedQueue.create(prefix + "-B", RING, type);
+             SharedQueue b = mpsc ? SharedQueue.createMpsc(prefix + "-B", RING, lanes, SharedMemoryOptions.defaults())
+                     : SharedQueue.create(prefix + "-B", RING, type);
              SharedMemory control = SharedMemory.create(prefix + "-control", 4096)) {
             try {
                 if (!mpsc) {
@@ -148,12 +167,12 @@ final class AaCheck {
                 f.setLength(AgronaLink.fileSize(RING)); // zero-filled: an empty ring
             }
             String[] common = {prefix, Integer.toString(size), Integer.toString(rounds), Long.toString(segmentMillis),
-                    Long.toString(shortLap)};
+                    Long.toString(shortLap), bCore == null ? "" : bCore.toString()};
             List<String> producer = Processes.javaMain(AaCheck.class, join("p", common, out.toString()));
             List<String> consumer = Processes.javaMain(AaCheck.class, join("c", common, ""));
             long timeout = 120 + 3L * rounds * segmentMillis * 3 / 1000;
             Pair.runTwo("A/A check", producer, consumer, dir, timeout);
-            return report(ResultFile.read(out), size, rounds, segmentMillis, shortLap, mpsc);
+            return report(ResultFile.read(out), size, rounds, segmentMillis, shortLap, mpsc, bCore, lanes);
         } finally {
             Files.deleteIfExists(agrona);
             Processes.done(cleanup);
@@ -172,7 +191,7 @@ final class AaCheck {
 
     /** The ratios per round after the warm-up: B ÷ A, A ÷ Agrona, B ÷ Agrona. */
     static String report(List<ResultFile.Entry> entries, int size, int rounds, long segmentMillis, long shortLap,
-                         boolean mpsc) {
+                         boolean mpsc, Path bCore, int lanes) {
         double[][] rate = new double[rounds][3];
         for (ResultFile.Entry e : entries) {
             long[] v = e.values(); // round, transport, messages, ns
@@ -192,7 +211,15 @@ final class AaCheck {
                 mpsc ? "ManyToOne" : "OneToOne", warm, "",
                 "median", "p10", "p90"));
         String b1 = shortLap == 0 ? "copy B" : "copy B, short laps of " + shortLap;
-        String[] names = {b1 + " ÷ copy A" + (shortLap == 0 ? " (ideally 1)" : ""), "copy A ÷ Agrona", b1 + " ÷ Agrona"};
+        if (bCore != null) {
+            b.insert(0, String.format(Locale.ROOT, "copy B: jshm-core from %s%n", bCore));
+            b1 += " (other core)";
+        }
+        if (lanes != 0) {
+            b1 += ", " + lanes + " lanes";
+        }
+        boolean same = shortLap == 0 && bCore == null && lanes == 0;
+        String[] names = {b1 + " ÷ copy A" + (same ? " (ideally 1)" : ""), "copy A ÷ Agrona", b1 + " ÷ Agrona"};
         for (int i = 0; i < 3; i++) {
             double[] sorted = ratios[i].clone();
             Arrays.sort(sorted);
@@ -205,9 +232,9 @@ final class AaCheck {
     // ------------------------------------------------------------------ the two ends
 
     /**
-     * {@code AaCheck p|c PREFIX SIZE ROUNDS SEGMENT_MS SHORT_LAP [OUT]}: the producer (timing,
-     * writing OUT) or the consumer. The queues say their type themselves; Agrona's ring is read
-     * as the copies' type says.
+     * {@code AaCheck p|c PREFIX SIZE ROUNDS SEGMENT_MS SHORT_LAP B_CORE [OUT]}: the producer
+     * (timing, writing OUT) or the consumer; B_CORE is copy B's jshm-core jar, or empty for this
+     * one's. The queues say their type themselves; Agrona's ring is read as the copies' type says.
      */
     public static void main(String[] args) throws Exception {
         String prefix = args[1];
@@ -215,21 +242,22 @@ final class AaCheck {
         int rounds = Integer.parseInt(args[3]);
         long segmentMillis = Long.parseLong(args[4]);
         long shortLap = Long.parseLong(args[5]);
+        URL bCore = args[6].isEmpty() ? location(SharedQueue.class) : Path.of(args[6]).toUri().toURL();
         boolean mpsc;
         try (SharedQueue a = SharedQueue.open(prefix + "-A")) {
             mpsc = a.type() == QueueType.MPSC;
         }
         LongUnaryOperator[] ends = {
-                load(AaCopy.class, SharedQueue.class, prefix + "-A", size, 0),
-                load(AaCopy.class, SharedQueue.class, prefix + "-B", size, shortLap),
-                load(AaAgrona.class, RingBuffer.class, AgronaLink.file(prefix + "-agrona").toString(), size,
+                load(AaCopy.class, location(SharedQueue.class), prefix + "-A", size, 0),
+                load(AaCopy.class, bCore, prefix + "-B", size, shortLap),
+                load(AaAgrona.class, location(RingBuffer.class), AgronaLink.file(prefix + "-agrona").toString(), size,
                         mpsc ? AaAgrona.MANY_TO_ONE : 0)};
         try (SharedMemory control = SharedMemory.open(prefix + "-control")) {
             MemorySegment done = control.segment();
             if (args[0].equals("c")) {
                 consume(ends, done, rounds);
             } else {
-                produce(ends, done, rounds, segmentMillis).write(Path.of(args[6]));
+                produce(ends, done, rounds, segmentMillis).write(Path.of(args[7]));
             }
         } finally {
             for (LongUnaryOperator end : ends) {
@@ -240,13 +268,13 @@ final class AaCheck {
     }
 
     /**
-     * Loads {@code end} (a class of this jar) afresh, with the library {@code library} comes
-     * from, by a loader that sees nothing of this one's; {@return the end, made with {@code arg},
+     * Loads {@code end} (a class of this jar) afresh, with the library at {@code library}, by a
+     * loader that sees nothing of this one's; {@return the end, made with {@code arg},
      * {@code size} and {@code shortLap}}
      */
-    private static LongUnaryOperator load(Class<?> end, Class<?> library, String arg, int size, long shortLap)
+    private static LongUnaryOperator load(Class<?> end, URL library, String arg, int size, long shortLap)
             throws Exception {
-        URL[] urls = {location(library), location(end)};
+        URL[] urls = {library, location(end)};
         URLClassLoader loader = new URLClassLoader(urls, ClassLoader.getPlatformClassLoader());
         return (LongUnaryOperator) loader.loadClass(end.getName()).getConstructor(String.class, Integer.class, Long.class)
                 .newInstance(arg, size, shortLap);

@@ -5,6 +5,7 @@ import io.jshm.queue.MessageHandler;
 import io.jshm.queue.QueueType;
 import io.jshm.queue.SharedQueue;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -36,8 +37,14 @@ import java.util.concurrent.TimeUnit;
  * SPSC queue (copying {@code offer}, and zero-copy claim/commit) beside Agrona's
  * {@code OneToOneRingBuffer} over a mapped file in {@code /dev/shm}, in the same run: one message
  * at a time, and {@value #BATCH} offers followed by one poll of them (the cost per message of
- * each side when a consumer finds a batch waiting). Both copy from the same native buffer. Run
- * with {@code -prof gc}: neither allocates.
+ * each side when a consumer finds a batch waiting). The {@code mpsc} benchmarks do the same with
+ * jshm's MPSC queue (no lanes) beside Agrona's {@code ManyToOneRingBuffer}: one producer, so no
+ * compare-and-set ever fails, which leaves the instructions each side spends per message. Both
+ * copy from the same native buffer, whose first word is 1, and each handler adds a message's
+ * first word to {@code sink}, so {@code sink} counts the messages polled. Each benchmark polls
+ * until it has every message it offered, as a consumer would: Agrona's {@code read} stops at the
+ * ring's end, so once a lap it takes a second call (jshm's poll goes on past the end). Run with
+ * {@code -prof gc}: neither allocates.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,7 +54,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(1) // JVM options come from Main (Jvm.options())
 public class QueueBenchmark {
 
-    /** Messages per invocation of the batch benchmarks; a 64 KiB ring holds them at 64 B. */
+    /** Messages per invocation of the batch benchmarks; every ring holds a batch (see {@link #ring}). */
     static final int BATCH = 256;
 
     @Param({"64"})
@@ -57,8 +64,11 @@ public class QueueBenchmark {
     private final MessageClaim claim = new MessageClaim();
     private MemorySegment message;
     private OneToOneRingBuffer agrona;
+    private SharedQueue mpsc;
+    private ManyToOneRingBuffer manyToOne;
     private UnsafeBuffer agronaMessage;
     private Path agronaFile;
+    private Path manyToOneFile;
     private long sink;
     private final MessageHandler handler = (t, buffer, offset, length) ->
             sink += buffer.get(ValueLayout.JAVA_LONG_UNALIGNED, offset);
@@ -68,44 +78,71 @@ public class QueueBenchmark {
     @Setup
     public void setUp() throws IOException {
         long pid = ProcessHandle.current().pid();
-        queue = SharedQueue.create("bench-qjmh-" + pid, 1 << 16, QueueType.SPSC);
+        long ring = ring(size);
+        queue = SharedQueue.create("bench-qjmh-" + pid, ring, QueueType.SPSC);
+        mpsc = SharedQueue.create("bench-qjmh-mpsc-" + pid, ring, QueueType.MPSC);
         message = Arena.ofAuto().allocate(size, 8);
+        message.set(ValueLayout.JAVA_LONG, 0, 1L);
         agronaFile = Path.of("/dev/shm", "bench-qjmh-" + pid + ".agrona");
-        try (FileChannel channel = FileChannel.open(agronaFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
-            agrona = new OneToOneRingBuffer(new UnsafeBuffer(channel.map(FileChannel.MapMode.READ_WRITE, 0,
-                    (1 << 16) + RingBufferDescriptor.TRAILER_LENGTH)));
-        }
+        agrona = new OneToOneRingBuffer(mapRing(agronaFile, ring));
+        manyToOneFile = Path.of("/dev/shm", "bench-qjmh-mpsc-" + pid + ".agrona");
+        manyToOne = new ManyToOneRingBuffer(mapRing(manyToOneFile, ring));
         agronaMessage = new UnsafeBuffer(message.address(), size);
+    }
+
+    /**
+     * {@return the ring size for messages of {@code size} bytes}: 64 KiB, or the power of two that
+     * holds a batch of them with their headers (2 MiB at 4 KiB), so that no offer of a batch fails
+     */
+    static long ring(int size) {
+        long batch = (long) BATCH * (size + 16);
+        return Math.max(1L << 16, Long.highestOneBit(batch - 1) << 1);
+    }
+
+    /** {@return a new Agrona ring of {@code ring} bytes (and its trailer) mapped from {@code file}} */
+    private static UnsafeBuffer mapRing(Path file, long ring) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            return new UnsafeBuffer(channel.map(FileChannel.MapMode.READ_WRITE, 0,
+                    ring + RingBufferDescriptor.TRAILER_LENGTH));
+        }
     }
 
     @TearDown
     public void tearDown() throws IOException {
         queue.close();
+        mpsc.close();
         Files.deleteIfExists(agronaFile);
+        Files.deleteIfExists(manyToOneFile);
     }
 
     @Benchmark
     public long jshmOfferPoll() {
         queue.offer(1, message);
-        queue.poll(handler, 1);
+        while (queue.poll(handler, 1) == 0) {
+            Thread.onSpinWait(); // never here: a poll crosses the ring\'s end
+        }
         return sink;
     }
 
     @Benchmark
     public long jshmClaimCommitPoll() {
         if (queue.tryClaim(1, size, claim)) {
-            claim.buffer().set(ValueLayout.JAVA_LONG, claim.offset(), sink);
+            claim.buffer().set(ValueLayout.JAVA_LONG, claim.offset(), 1L);
             claim.commit();
         }
-        queue.poll(handler, 1);
+        while (queue.poll(handler, 1) == 0) {
+            Thread.onSpinWait(); // never here: a poll crosses the ring\'s end
+        }
         return sink;
     }
 
     @Benchmark
     public long agronaWriteRead() {
         agrona.write(1, agronaMessage, 0, size);
-        agrona.read(agronaHandler, 1);
+        while (agrona.read(agronaHandler, 1) == 0) {
+            Thread.onSpinWait(); // after padding: a read stops at the ring\'s end
+        }
         return sink;
     }
 
@@ -115,7 +152,9 @@ public class QueueBenchmark {
         for (int i = 0; i < BATCH; i++) {
             queue.offer(1, message);
         }
-        queue.poll(handler, BATCH);
+        for (int n = 0; n < BATCH; ) {
+            n += queue.poll(handler, BATCH - n);
+        }
         return sink;
     }
 
@@ -125,7 +164,51 @@ public class QueueBenchmark {
         for (int i = 0; i < BATCH; i++) {
             agrona.write(1, agronaMessage, 0, size);
         }
-        agrona.read(agronaHandler, BATCH);
+        for (int n = 0; n < BATCH; ) {
+            n += agrona.read(agronaHandler, BATCH - n); // a read stops at the ring\'s end
+        }
+        return sink;
+    }
+
+    @Benchmark
+    public long mpscJshmOfferPoll() {
+        mpsc.offer(1, message);
+        while (mpsc.poll(handler, 1) == 0) {
+            Thread.onSpinWait(); // never here: a poll crosses the ring\'s end
+        }
+        return sink;
+    }
+
+    @Benchmark
+    public long mpscAgronaWriteRead() {
+        manyToOne.write(1, agronaMessage, 0, size);
+        while (manyToOne.read(agronaHandler, 1) == 0) {
+            Thread.onSpinWait(); // after padding: a read stops at the ring\'s end
+        }
+        return sink;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long mpscJshmOfferBatchPoll() {
+        for (int i = 0; i < BATCH; i++) {
+            mpsc.offer(1, message);
+        }
+        for (int n = 0; n < BATCH; ) {
+            n += mpsc.poll(handler, BATCH - n);
+        }
+        return sink;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long mpscAgronaWriteBatchRead() {
+        for (int i = 0; i < BATCH; i++) {
+            manyToOne.write(1, agronaMessage, 0, size);
+        }
+        for (int n = 0; n < BATCH; ) {
+            n += manyToOne.read(agronaHandler, BATCH - n); // a read stops at the ring\'s end
+        }
         return sink;
     }
 }

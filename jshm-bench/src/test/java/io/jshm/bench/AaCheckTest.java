@@ -1,5 +1,6 @@
 package io.jshm.bench;
 
+import io.jshm.queue.SharedQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -27,13 +28,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(120)
 class AaCheckTest {
-    private static final Pattern ROW = Pattern.compile("^(copy B(?:, short laps of \\d+)? ÷ copy A(?: \\(ideally 1\\))?"
-            + "|copy A ÷ Agrona|copy B(?:, short laps of \\d+)? ÷ Agrona)\\s+([0-9.]+)\\s+([0-9.]+)\\s+([0-9.]+)$",
+    private static final String COPY_B = "copy B(?:, short laps of \\d+)?(?: \\(other core\\))?(?:, \\d+ lanes)?";
+    private static final Pattern ROW = Pattern.compile("^(" + COPY_B + " ÷ copy A(?: \\(ideally 1\\))?"
+            + "|copy A ÷ Agrona|" + COPY_B + " ÷ Agrona)\\s+([0-9.]+)\\s+([0-9.]+)\\s+([0-9.]+)$",
             Pattern.MULTILINE);
 
     @ParameterizedTest
-    @CsvSource({"0, false", "4096, false", "0, true"})
-    void reportsTheThreeRatiosAndCleansUp(int shortLap, boolean mpsc) throws IOException {
+    @CsvSource({"0, false, 0, false", "4096, false, 0, false", "0, true, 0, false", "0, true, 2, true"})
+    void reportsTheThreeRatiosAndCleansUp(int shortLap, boolean mpsc, int lanes, boolean otherCore) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int rounds = AaCheck.warmRounds(5) + 8;
@@ -42,16 +44,27 @@ class AaCheckTest {
         if (mpsc) {
             args.add("--mpsc");
         }
+        if (lanes != 0) {
+            args.addAll(List.of("--lanes", Integer.toString(lanes)));
+        }
+        Path core = Path.of(SharedQueue.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        if (otherCore) {
+            args.addAll(List.of("--b-core", core.toString())); // this build again: the option's path through
+        }
 
         int code = AaCheck.main(args.toArray(String[]::new),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
 
         String report = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as("%s%s", report, err).isZero();
-        assertThat(report).startsWith("A/A check, 256 B messages: " + rounds + " rounds of three 5 ms streams (jshm "
+        assertThat(report).contains("A/A check, 256 B messages: " + rounds + " rounds of three 5 ms streams (jshm "
                 + (mpsc ? "MPSC" : "SPSC") + " copy A, copy B");
         assertThat(report).contains(mpsc ? "Agrona ManyToOne" : "Agrona OneToOne");
-        assertThat(report).contains(shortLap == 0 ? "copy B ÷ copy A (ideally 1)" : "copy B, short laps of 4096 ÷ copy A");
+        String copyB = shortLap != 0 ? "copy B, short laps of 4096" : lanes != 0 ? "copy B (other core), 2 lanes" : "copy B";
+        assertThat(report).contains(copyB + " ÷ copy A" + (shortLap == 0 && lanes == 0 ? " (ideally 1)" : ""));
+        if (otherCore) {
+            assertThat(report).startsWith("copy B: jshm-core from " + core.toAbsolutePath());
+        }
         Matcher m = ROW.matcher(report);
         int rows = 0;
         while (m.find()) {
@@ -81,10 +94,15 @@ class AaCheckTest {
         assertThat(AaCheck.main(new String[] {"--colour"}, none, errStream)).isEqualTo(2);
         assertThat(AaCheck.main(new String[] {"--short-lap", "100"}, none, errStream)).isEqualTo(2);
         assertThat(AaCheck.main(new String[] {"--short-lap", "4096", "--mpsc"}, none, errStream)).isEqualTo(2);
+        assertThat(AaCheck.main(new String[] {"--lanes", "2"}, none, errStream)).isEqualTo(2);
+        assertThat(AaCheck.main(new String[] {"--mpsc", "--b-core", "/nonexistent/jshm-core.jar"}, none, errStream))
+                .isEqualTo(2);
 
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("bench aa: needs --size 16..", "--rounds must be over",
                 "bench aa: unknown option --colour", "bench aa: short lap of 100 bytes for queue",
                 "bench aa: --short-lap is for SPSC queues, not with --mpsc",
+                "bench aa: --lanes is for MPSC queues: with --mpsc",
+                "bench aa: --b-core /nonexistent/jshm-core.jar: no such jar or directory",
                 "0 (off) or a multiple of 8 from 4096 to 262144", "usage: bench aa");
     }
 }

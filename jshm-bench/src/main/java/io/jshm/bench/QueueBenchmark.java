@@ -108,12 +108,21 @@ public class QueueBenchmark {
         }
     }
 
+    /** Removes what {@link #setUp} made, also after it failed part-way. */
     @TearDown
     public void tearDown() throws IOException {
-        queue.close();
-        mpsc.close();
-        Files.deleteIfExists(agronaFile);
-        Files.deleteIfExists(manyToOneFile);
+        if (queue != null) {
+            queue.close();
+        }
+        if (mpsc != null) {
+            mpsc.close();
+        }
+        if (agronaFile != null) {
+            Files.deleteIfExists(agronaFile);
+        }
+        if (manyToOneFile != null) {
+            Files.deleteIfExists(manyToOneFile);
+        }
     }
 
     @Benchmark

@@ -45,9 +45,9 @@ class QueueBenchmarkTest {
         for (int size : new int[] {64, 4096}) {
             QueueBenchmark state = new QueueBenchmark();
             state.size = size;
-            state.setUp();
             long sink;
             try {
+                state.setUp();
                 sink = 0;
                 for (int i = 0; i < calls; i++) {
                     sink = benchmark.applyAsLong(state);

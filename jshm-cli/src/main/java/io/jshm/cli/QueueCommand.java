@@ -104,13 +104,14 @@ final class QueueCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             QueueType queueType = parseType(spec, type);
-            if (lanes != null && (queueType != QueueType.MPSC || lanes < 0 || lanes > 64)) {
+            if (lanes != null && (queueType != QueueType.MPSC || lanes < 0 || lanes > SharedQueue.MAX_LANES)) {
                 throw new ParameterException(spec.commandLine(), queueType != QueueType.MPSC
-                        ? "--lanes is for mpsc queues" : "invalid --lanes " + lanes + ": 0 to 64");
+                        ? "--lanes is for mpsc queues" : "invalid --lanes " + lanes + ": 0 to " + SharedQueue.MAX_LANES);
             }
-            if (capacity < 1024 || capacity > (1L << 30) || Long.bitCount(capacity) != 1) {
-                throw new ParameterException(spec.commandLine(), "invalid capacity " + capacity
-                        + ": a power of two from 1KiB to 1GiB");
+            if (capacity < SharedQueue.MIN_CAPACITY || capacity > SharedQueue.MAX_CAPACITY
+                    || Long.bitCount(capacity) != 1) {
+                throw new ParameterException(spec.commandLine(), "invalid capacity " + capacity + ": a power of two from "
+                        + ByteSize.format(SharedQueue.MIN_CAPACITY) + " to " + ByteSize.format(SharedQueue.MAX_CAPACITY));
             }
             SharedMemoryOptions options = SharedMemoryOptions.defaults().withLifetime(Lifetime.PERSISTENT).withMode(mode);
             try (SharedQueue queue = lanes == null ? SharedQueue.create(name, capacity, queueType, options)

@@ -107,6 +107,13 @@ import static io.jshm.queue.RecordLayout.typeOf;
  */
 public final class SharedQueue implements AutoCloseable {
 
+    /** The smallest ring a queue may have: 1 KiB. */
+    public static final long MIN_CAPACITY = QueueLayout.MIN_CAPACITY;
+    /** The largest ring a queue may have: 1 GiB. */
+    public static final long MAX_CAPACITY = QueueLayout.MAX_CAPACITY;
+    /** The most lanes an MPSC queue may have (see {@link #createMpsc}): 64. */
+    public static final int MAX_LANES = QueueLayout.MAX_LANES;
+
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private static final Duration INIT_TIMEOUT = Duration.ofSeconds(2);
@@ -266,7 +273,7 @@ public final class SharedQueue implements AutoCloseable {
      * }
      * }
      *
-     * @param lanes 0 to 64; 0 makes a queue whose producers all share one ring
+     * @param lanes 0 to {@link #MAX_LANES}; 0 makes a queue whose producers all share one ring
      * @throws IllegalArgumentException if the capacity or the lanes are not acceptable
      * @throws io.jshm.JshmException    as {@link SharedMemory#create(String, long, SharedMemoryOptions)}
      */

@@ -290,7 +290,8 @@ class MpscLanesTest {
 
     @Test
     void lanesOutOfRangeAreRefusedOnCreate() {
-        for (int lanes : new int[] {-1, 65}) {
+        assertThat(SharedQueue.MAX_LANES).isEqualTo(64);
+        for (int lanes : new int[] {-1, SharedQueue.MAX_LANES + 1}) {
             assertThatThrownBy(() -> SharedQueue.createMpsc(names.next(), CAPACITY, lanes, SharedMemoryOptions.defaults()))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0 to 64 lanes, got " + lanes);
         }

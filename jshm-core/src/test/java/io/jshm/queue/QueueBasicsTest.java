@@ -143,7 +143,10 @@ class QueueBasicsTest {
     @Test
     @Timeout(10)
     void capacitiesAndStuckTimeoutsOutOfRangeAreRefused() {
-        for (long capacity : new long[] {0, 512, 1000, 3 * 1024, (1L << 30) + 1, 1L << 31}) {
+        assertThat(SharedQueue.MIN_CAPACITY).isEqualTo(1024);
+        assertThat(SharedQueue.MAX_CAPACITY).isEqualTo(1L << 30);
+        for (long capacity : new long[] {0, 512, 1000, 3 * 1024, SharedQueue.MIN_CAPACITY / 2, SharedQueue.MAX_CAPACITY + 1,
+                SharedQueue.MAX_CAPACITY * 2}) {
             assertThatThrownBy(() -> SharedQueue.create(names.next(), capacity, QueueType.SPSC))
                     .as("capacity %d", capacity)
                     .isInstanceOf(IllegalArgumentException.class)

@@ -7,6 +7,7 @@ import io.jshm.queue.SharedQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -127,11 +128,7 @@ public class QueueBenchmark {
 
     @Benchmark
     public long jshmOfferPoll() {
-        queue.offer(1, message);
-        while (queue.poll(handler, 1) == 0) {
-            Thread.onSpinWait(); // never here: a poll crosses the ring\'s end
-        }
-        return sink;
+        return offerPoll(queue);
     }
 
     @Benchmark
@@ -140,83 +137,87 @@ public class QueueBenchmark {
             claim.buffer().set(ValueLayout.JAVA_LONG, claim.offset(), 1L);
             claim.commit();
         }
-        while (queue.poll(handler, 1) == 0) {
-            Thread.onSpinWait(); // never here: a poll crosses the ring\'s end
-        }
-        return sink;
+        return pollOne(queue);
     }
 
     @Benchmark
     public long agronaWriteRead() {
-        agrona.write(1, agronaMessage, 0, size);
-        while (agrona.read(agronaHandler, 1) == 0) {
-            Thread.onSpinWait(); // after padding: a read stops at the ring\'s end
-        }
-        return sink;
+        return writeRead(agrona);
     }
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long jshmOfferBatchPoll() {
-        for (int i = 0; i < BATCH; i++) {
-            queue.offer(1, message);
-        }
-        for (int n = 0; n < BATCH; ) {
-            n += queue.poll(handler, BATCH - n);
-        }
-        return sink;
+        return offerBatchPoll(queue);
     }
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long agronaWriteBatchRead() {
-        for (int i = 0; i < BATCH; i++) {
-            agrona.write(1, agronaMessage, 0, size);
-        }
-        for (int n = 0; n < BATCH; ) {
-            n += agrona.read(agronaHandler, BATCH - n); // a read stops at the ring\'s end
-        }
-        return sink;
+        return writeBatchRead(agrona);
     }
 
     @Benchmark
     public long mpscJshmOfferPoll() {
-        mpsc.offer(1, message);
-        while (mpsc.poll(handler, 1) == 0) {
-            Thread.onSpinWait(); // never here: a poll crosses the ring\'s end
-        }
-        return sink;
+        return offerPoll(mpsc);
     }
 
     @Benchmark
     public long mpscAgronaWriteRead() {
-        manyToOne.write(1, agronaMessage, 0, size);
-        while (manyToOne.read(agronaHandler, 1) == 0) {
-            Thread.onSpinWait(); // after padding: a read stops at the ring\'s end
-        }
-        return sink;
+        return writeRead(manyToOne);
     }
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long mpscJshmOfferBatchPoll() {
-        for (int i = 0; i < BATCH; i++) {
-            mpsc.offer(1, message);
-        }
-        for (int n = 0; n < BATCH; ) {
-            n += mpsc.poll(handler, BATCH - n);
-        }
-        return sink;
+        return offerBatchPoll(mpsc);
     }
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long mpscAgronaWriteBatchRead() {
+        return writeBatchRead(manyToOne);
+    }
+
+    // Each benchmark runs in a JVM of its own (JMH forks per benchmark), so these see one queue
+    // or ring each and inline as if written out in every benchmark.
+
+    private long offerPoll(SharedQueue q) {
+        q.offer(1, message);
+        return pollOne(q);
+    }
+
+    private long pollOne(SharedQueue q) {
+        while (q.poll(handler, 1) == 0) {
+            Thread.onSpinWait(); // never here: a poll goes on past the ring's end
+        }
+        return sink;
+    }
+
+    private long offerBatchPoll(SharedQueue q) {
         for (int i = 0; i < BATCH; i++) {
-            manyToOne.write(1, agronaMessage, 0, size);
+            q.offer(1, message);
         }
         for (int n = 0; n < BATCH; ) {
-            n += manyToOne.read(agronaHandler, BATCH - n); // a read stops at the ring\'s end
+            n += q.poll(handler, BATCH - n);
+        }
+        return sink;
+    }
+
+    private long writeRead(RingBuffer ring) {
+        ring.write(1, agronaMessage, 0, size);
+        while (ring.read(agronaHandler, 1) == 0) {
+            Thread.onSpinWait(); // after padding: a read stops at the ring's end
+        }
+        return sink;
+    }
+
+    private long writeBatchRead(RingBuffer ring) {
+        for (int i = 0; i < BATCH; i++) {
+            ring.write(1, agronaMessage, 0, size);
+        }
+        for (int n = 0; n < BATCH; ) {
+            n += ring.read(agronaHandler, BATCH - n); // a read stops at the ring's end
         }
         return sink;
     }

@@ -35,7 +35,8 @@ import java.util.function.LongUnaryOperator;
  * decision 52), and copy B ÷ copy A is what they change. With {@code --mpsc}, the two copies are
  * MPSC queues and Agrona's ring is {@code ManyToOneRingBuffer} (decision 61). With
  * {@code --b-core JAR}, copy B's jshm-core is that jar (or classes directory), another build of
- * it with the same queue layout, and copy B ÷ copy A is what that build's change does. With
+ * it with the same queue layout, and copy B ÷ copy A is what that build's change does;
+ * {@code --a-core JAR} does the same for copy A, so that a change can be run as either copy. With
  * {@code --lanes N} (and {@code --mpsc}), copy B's queue has N lanes (decision 63), and copy B ÷
  * copy A is what they do for one producer.
  */
@@ -44,12 +45,12 @@ final class AaCheck {
     }
 
     static final String USAGE = "usage: bench aa [--size BYTES] [--rounds N] [--segment-ms N] [--short-lap BYTES] [--mpsc]"
-            + " [--b-core JAR] [--lanes N]%n"
+            + " [--a-core JAR] [--b-core JAR] [--lanes N]%n"
             + "  (64, 150 after the warm-up, 20, 0: off)%n"
             + "  two copies of jshm SPSC (one code, two class loaders) and Agrona OneToOne, streaming in turn;%n"
             + "  --short-lap turns short laps on for copy B; --mpsc makes them MPSC and Agrona ManyToOne;%n"
             + "  --b-core loads copy B's jshm-core from JAR (or a classes directory), another build of it%n"
-            + "  (same queue layout); --lanes gives copy B's MPSC queue N lanes%n";
+            + "  (same queue layout), --a-core copy A's; --lanes gives copy B's MPSC queue N lanes%n";
     private static final long RING = 1 << 20;
     /** Rounds in the first this many milliseconds are a warm-up (the JIT's turn), not reported. */
     private static final long WARM_MILLIS = 1500;
@@ -57,56 +58,27 @@ final class AaCheck {
     private static final int[][] ORDERS = {{0, 1, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}, {0, 2, 1}, {1, 0, 2}};
     private static final VarHandle DONE = ValueLayout.JAVA_LONG.varHandle();
 
+    /** What {@code bench aa} was asked for; a null core is this build's jshm-core. */
+    record Options(int size, int rounds, long segmentMillis, long shortLap, boolean mpsc, Path aCore, Path bCore,
+                   int lanes) {
+    }
+
     /** {@return the exit status: 0 done, 1 failed, 2 usage} */
     static int main(String[] args, PrintStream out, PrintStream err) {
-        int size = 64;
-        int rounds = 0;
-        long segmentMillis = Pair.INTERLEAVED_SEGMENT_MILLIS;
-        long shortLap = 0;
-        boolean mpsc = false;
-        Path bCore = null;
-        int lanes = 0;
+        Options options;
         try {
-            for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--size" -> size = Integer.parseInt(value(args, ++i));
-                    case "--rounds" -> rounds = Integer.parseInt(value(args, ++i));
-                    case "--segment-ms" -> segmentMillis = Long.parseLong(value(args, ++i));
-                    case "--short-lap" -> shortLap = Long.parseLong(value(args, ++i));
-                    case "--mpsc" -> mpsc = true;
-                    case "--b-core" -> bCore = Path.of(value(args, ++i)).toAbsolutePath();
-                    case "--lanes" -> lanes = Integer.parseInt(value(args, ++i));
-                    case "-h", "--help" -> {
-                        out.printf(USAGE);
-                        return 0;
-                    }
-                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
-                }
-            }
-            if (segmentMillis < 1 || size < Messages.CONTROL_LENGTH || size > RING / 8) {
-                throw new IllegalArgumentException("needs --size 16.." + RING / 8 + " and --segment-ms 1 or more");
-            }
-            if (bCore != null && !Files.exists(bCore)) {
-                throw new IllegalArgumentException("--b-core " + bCore + ": no such jar or directory");
-            }
-            if (lanes != 0 && !mpsc) {
-                throw new IllegalArgumentException("--lanes is for MPSC queues: with --mpsc");
-            }
-            if (mpsc && shortLap != 0) {
-                throw new IllegalArgumentException("--short-lap is for SPSC queues, not with --mpsc");
-            }
-            rounds = rounds == 0 ? warmRounds(segmentMillis) + 150 : rounds;
-            if (rounds <= warmRounds(segmentMillis)) {
-                throw new IllegalArgumentException("--rounds must be over the " + warmRounds(segmentMillis)
-                        + " rounds of warm-up (" + WARM_MILLIS + " ms)");
-            }
+            options = parse(args);
         } catch (IllegalArgumentException e) {
             err.println("bench aa: " + e.getMessage());
             err.printf(USAGE);
             return 2;
         }
+        if (options == null) {
+            out.printf(USAGE);
+            return 0;
+        }
         try {
-            out.print(run(size, rounds, segmentMillis, shortLap, mpsc, bCore, lanes));
+            out.print(run(options));
             return 0;
         } catch (BadShortLap e) {
             err.println("bench aa: " + e.getCause().getMessage());
@@ -120,6 +92,62 @@ final class AaCheck {
             err.println("bench aa: interrupted");
             return 1;
         }
+    }
+
+    /**
+     * {@return the options {@code args} ask for, or null for help}
+     *
+     * @throws IllegalArgumentException saying what is wrong with them
+     */
+    static Options parse(String[] args) {
+        int size = 64;
+        int rounds = 0;
+        long segmentMillis = Pair.INTERLEAVED_SEGMENT_MILLIS;
+        long shortLap = 0;
+        boolean mpsc = false;
+        Path aCore = null;
+        Path bCore = null;
+        int lanes = 0;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--size" -> size = Integer.parseInt(value(args, ++i));
+                case "--rounds" -> rounds = Integer.parseInt(value(args, ++i));
+                case "--segment-ms" -> segmentMillis = Long.parseLong(value(args, ++i));
+                case "--short-lap" -> shortLap = Long.parseLong(value(args, ++i));
+                case "--mpsc" -> mpsc = true;
+                case "--a-core" -> aCore = core(args[i], value(args, ++i));
+                case "--b-core" -> bCore = core(args[i], value(args, ++i));
+                case "--lanes" -> lanes = Integer.parseInt(value(args, ++i));
+                case "-h", "--help" -> {
+                    return null;
+                }
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        if (segmentMillis < 1 || size < Messages.CONTROL_LENGTH || size > RING / 8) {
+            throw new IllegalArgumentException("needs --size 16.." + RING / 8 + " and --segment-ms 1 or more");
+        }
+        if (lanes != 0 && !mpsc) {
+            throw new IllegalArgumentException("--lanes is for MPSC queues: with --mpsc");
+        }
+        if (mpsc && shortLap != 0) {
+            throw new IllegalArgumentException("--short-lap is for SPSC queues, not with --mpsc");
+        }
+        rounds = rounds == 0 ? warmRounds(segmentMillis) + 150 : rounds;
+        if (rounds <= warmRounds(segmentMillis)) {
+            throw new IllegalArgumentException("--rounds must be over the " + warmRounds(segmentMillis)
+                    + " rounds of warm-up (" + WARM_MILLIS + " ms)");
+        }
+        return new Options(size, rounds, segmentMillis, shortLap, mpsc, aCore, bCore, lanes);
+    }
+
+    /** {@return the jshm-core jar or classes directory {@code path}, absolute} */
+    private static Path core(String option, String path) {
+        Path core = Path.of(path).toAbsolutePath();
+        if (!Files.exists(core)) {
+            throw new IllegalArgumentException(option + " " + core + ": no such jar or directory");
+        }
+        return core;
     }
 
     /** {@return how many rounds of three segments fill {@link #WARM_MILLIS}} */
@@ -142,8 +170,7 @@ final class AaCheck {
     }
 
     /** Makes the rings, runs the two ends, and {@return the report} */
-    static String run(int size, int rounds, long segmentMillis, long shortLap, boolean mpsc, Path bCore, int lanes)
-            throws IOException, InterruptedException {
+    static String run(Options o) throws IOException, InterruptedException {
         String prefix = "bench-aa-" + ProcessHandle.current().pid();
         Path dir = Files.createTempDirectory("jshm-bench-aa-");
         Path agrona = AgronaLink.file(prefix + "-agrona"); // named with the prefix: removed if interrupted
@@ -151,14 +178,14 @@ final class AaCheck {
         Runnable cleanup = () -> Bench.removeRegions(prefix);
         Processes.atShutdown(cleanup);
         // held open while the ends run: the last close removes them (and an interrupted run's cleanup)
-        QueueType type = mpsc ? QueueType.MPSC : QueueType.SPSC;
+        QueueType type = o.mpsc() ? QueueType.MPSC : QueueType.SPSC;
         try (SharedQueue a = SharedQueue.create(prefix + "-A", RING, type);
-             SharedQueue b = mpsc ? SharedQueue.createMpsc(prefix + "-B", RING, lanes, SharedMemoryOptions.defaults())
+             SharedQueue b = o.mpsc() ? SharedQueue.createMpsc(prefix + "-B", RING, o.lanes(), SharedMemoryOptions.defaults())
                      : SharedQueue.create(prefix + "-B", RING, type);
              SharedMemory control = SharedMemory.create(prefix + "-control", 4096)) {
             try {
-                if (!mpsc) {
-                    b.setShortLap(shortLap); // checks it, before the ends start: only the producer's own handle uses it
+                if (!o.mpsc()) {
+                    b.setShortLap(o.shortLap()); // checks it, before the ends start: only the producer's own handle uses it
                 }
             } catch (IllegalArgumentException e) {
                 throw new BadShortLap(e);
@@ -166,18 +193,22 @@ final class AaCheck {
             try (RandomAccessFile f = new RandomAccessFile(agrona.toFile(), "rw")) {
                 f.setLength(AgronaLink.fileSize(RING)); // zero-filled: an empty ring
             }
-            String[] common = {prefix, Integer.toString(size), Integer.toString(rounds), Long.toString(segmentMillis),
-                    Long.toString(shortLap), bCore == null ? "" : bCore.toString()};
+            String[] common = {prefix, Integer.toString(o.size()), Integer.toString(o.rounds()),
+                    Long.toString(o.segmentMillis()), Long.toString(o.shortLap()), orEmpty(o.aCore()), orEmpty(o.bCore())};
             List<String> producer = Processes.javaMain(AaCheck.class, join("p", common, out.toString()));
             List<String> consumer = Processes.javaMain(AaCheck.class, join("c", common, ""));
-            long timeout = 120 + 3L * rounds * segmentMillis * 3 / 1000;
+            long timeout = 120 + 3L * o.rounds() * o.segmentMillis() * 3 / 1000;
             Pair.runTwo("A/A check", producer, consumer, dir, timeout);
-            return report(ResultFile.read(out), size, rounds, segmentMillis, shortLap, mpsc, bCore, lanes);
+            return report(ResultFile.read(out), o);
         } finally {
             Files.deleteIfExists(agrona);
             Processes.done(cleanup);
             Bench.removeAll(dir);
         }
+    }
+
+    private static String orEmpty(Path path) {
+        return path == null ? "" : path.toString();
     }
 
     private static String[] join(String role, String[] common, String last) {
@@ -190,14 +221,14 @@ final class AaCheck {
     }
 
     /** The ratios per round after the warm-up: B ÷ A, A ÷ Agrona, B ÷ Agrona. */
-    static String report(List<ResultFile.Entry> entries, int size, int rounds, long segmentMillis, long shortLap,
-                         boolean mpsc, Path bCore, int lanes) {
+    static String report(List<ResultFile.Entry> entries, Options o) {
+        int rounds = o.rounds();
         double[][] rate = new double[rounds][3];
         for (ResultFile.Entry e : entries) {
             long[] v = e.values(); // round, transport, messages, ns
             rate[(int) v[0]][(int) v[1]] = (double) v[2] / v[3];
         }
-        int warm = warmRounds(segmentMillis);
+        int warm = warmRounds(o.segmentMillis());
         double[][] ratios = new double[3][rounds - warm];
         for (int r = warm; r < rounds; r++) {
             ratios[0][r - warm] = rate[r][1] / rate[r][0];
@@ -207,19 +238,25 @@ final class AaCheck {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
                 "A/A check, %s messages: %d rounds of three %d ms streams (jshm %s copy A, copy B: the same code, two"
                         + " class loaders; Agrona %s, loaded alike), the order permuted each round, the first %d a warm-up%n"
-                        + "%-42s%10s%10s%10s%n", Tables.sizeLabel(size), rounds, segmentMillis, mpsc ? "MPSC" : "SPSC",
-                mpsc ? "ManyToOne" : "OneToOne", warm, "",
-                "median", "p10", "p90"));
-        String b1 = shortLap == 0 ? "copy B" : "copy B, short laps of " + shortLap;
-        if (bCore != null) {
-            b.insert(0, String.format(Locale.ROOT, "copy B: jshm-core from %s%n", bCore));
+                        + "%-42s%10s%10s%10s%n", Tables.sizeLabel(o.size()), rounds, o.segmentMillis(),
+                o.mpsc() ? "MPSC" : "SPSC", o.mpsc() ? "ManyToOne" : "OneToOne", warm, "", "median", "p10", "p90"));
+        String a1 = "copy A";
+        String b1 = o.shortLap() == 0 ? "copy B" : "copy B, short laps of " + o.shortLap();
+        StringBuilder cores = new StringBuilder();
+        if (o.aCore() != null) {
+            cores.append(String.format(Locale.ROOT, "copy A: jshm-core from %s%n", o.aCore()));
+            a1 += " (other core)";
+        }
+        if (o.bCore() != null) {
+            cores.append(String.format(Locale.ROOT, "copy B: jshm-core from %s%n", o.bCore()));
             b1 += " (other core)";
         }
-        if (lanes != 0) {
-            b1 += ", " + lanes + " lanes";
+        b.insert(0, cores);
+        if (o.lanes() != 0) {
+            b1 += ", " + o.lanes() + " lanes";
         }
-        boolean same = shortLap == 0 && bCore == null && lanes == 0;
-        String[] names = {b1 + " ÷ copy A" + (same ? " (ideally 1)" : ""), "copy A ÷ Agrona", b1 + " ÷ Agrona"};
+        boolean same = o.shortLap() == 0 && o.aCore() == null && o.bCore() == null && o.lanes() == 0;
+        String[] names = {b1 + " ÷ " + a1 + (same ? " (ideally 1)" : ""), a1 + " ÷ Agrona", b1 + " ÷ Agrona"};
         for (int i = 0; i < 3; i++) {
             double[] sorted = ratios[i].clone();
             Arrays.sort(sorted);
@@ -232,9 +269,10 @@ final class AaCheck {
     // ------------------------------------------------------------------ the two ends
 
     /**
-     * {@code AaCheck p|c PREFIX SIZE ROUNDS SEGMENT_MS SHORT_LAP B_CORE [OUT]}: the producer
-     * (timing, writing OUT) or the consumer; B_CORE is copy B's jshm-core jar, or empty for this
-     * one's. The queues say their type themselves; Agrona's ring is read as the copies' type says.
+     * {@code AaCheck p|c PREFIX SIZE ROUNDS SEGMENT_MS SHORT_LAP A_CORE B_CORE [OUT]}: the producer
+     * (timing, writing OUT) or the consumer; A_CORE and B_CORE are the copies' jshm-core jars, or
+     * empty for this one's. The queues say their type themselves; Agrona's ring is read as the
+     * copies' type says.
      */
     public static void main(String[] args) throws Exception {
         String prefix = args[1];
@@ -242,13 +280,14 @@ final class AaCheck {
         int rounds = Integer.parseInt(args[3]);
         long segmentMillis = Long.parseLong(args[4]);
         long shortLap = Long.parseLong(args[5]);
-        URL bCore = args[6].isEmpty() ? location(SharedQueue.class) : Path.of(args[6]).toUri().toURL();
+        URL aCore = args[6].isEmpty() ? location(SharedQueue.class) : Path.of(args[6]).toUri().toURL();
+        URL bCore = args[7].isEmpty() ? location(SharedQueue.class) : Path.of(args[7]).toUri().toURL();
         boolean mpsc;
         try (SharedQueue a = SharedQueue.open(prefix + "-A")) {
             mpsc = a.type() == QueueType.MPSC;
         }
         LongUnaryOperator[] ends = {
-                load(AaCopy.class, location(SharedQueue.class), prefix + "-A", size, 0),
+                load(AaCopy.class, aCore, prefix + "-A", size, 0),
                 load(AaCopy.class, bCore, prefix + "-B", size, shortLap),
                 load(AaAgrona.class, location(RingBuffer.class), AgronaLink.file(prefix + "-agrona").toString(), size,
                         mpsc ? AaAgrona.MANY_TO_ONE : 0)};
@@ -257,7 +296,7 @@ final class AaCheck {
             if (args[0].equals("c")) {
                 consume(ends, done, rounds);
             } else {
-                produce(ends, done, rounds, segmentMillis).write(Path.of(args[7]));
+                produce(ends, done, rounds, segmentMillis).write(Path.of(args[8]));
             }
         } finally {
             for (LongUnaryOperator end : ends) {

@@ -29,13 +29,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(120)
 class AaCheckTest {
     private static final String COPY_B = "copy B(?:, short laps of \\d+)?(?: \\(other core\\))?(?:, \\d+ lanes)?";
-    private static final Pattern ROW = Pattern.compile("^(" + COPY_B + " ÷ copy A(?: \\(ideally 1\\))?"
-            + "|copy A ÷ Agrona|" + COPY_B + " ÷ Agrona)\\s+([0-9.]+)\\s+([0-9.]+)\\s+([0-9.]+)$",
+    private static final String COPY_A = "copy A(?: \\(other core\\))?";
+    private static final Pattern ROW = Pattern.compile("^(" + COPY_B + " ÷ " + COPY_A + "(?: \\(ideally 1\\))?"
+            + "|" + COPY_A + " ÷ Agrona|" + COPY_B + " ÷ Agrona)\\s+([0-9.]+)\\s+([0-9.]+)\\s+([0-9.]+)$",
             Pattern.MULTILINE);
 
     @ParameterizedTest
-    @CsvSource({"0, false, 0, false", "4096, false, 0, false", "0, true, 0, false", "0, true, 2, true"})
-    void reportsTheThreeRatiosAndCleansUp(int shortLap, boolean mpsc, int lanes, boolean otherCore) throws Exception {
+    @CsvSource({"0, false, 0, ''", "4096, false, 0, ''", "0, true, 0, ''", "0, true, 2, B", "0, false, 0, A"})
+    void reportsTheThreeRatiosAndCleansUp(int shortLap, boolean mpsc, int lanes, String otherCore) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int rounds = AaCheck.warmRounds(5) + 8;
@@ -48,8 +49,8 @@ class AaCheckTest {
             args.addAll(List.of("--lanes", Integer.toString(lanes)));
         }
         Path core = Path.of(SharedQueue.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        if (otherCore) {
-            args.addAll(List.of("--b-core", core.toString())); // this build again: the option's path through
+        if (!otherCore.isEmpty()) { // this build again: the option's way through
+            args.addAll(List.of("--" + otherCore.toLowerCase(java.util.Locale.ROOT) + "-core", core.toString()));
         }
 
         int code = AaCheck.main(args.toArray(String[]::new),
@@ -60,10 +61,12 @@ class AaCheckTest {
         assertThat(report).contains("A/A check, 256 B messages: " + rounds + " rounds of three 5 ms streams (jshm "
                 + (mpsc ? "MPSC" : "SPSC") + " copy A, copy B");
         assertThat(report).contains(mpsc ? "Agrona ManyToOne" : "Agrona OneToOne");
+        String copyA = otherCore.equals("A") ? "copy A (other core)" : "copy A";
         String copyB = shortLap != 0 ? "copy B, short laps of 4096" : lanes != 0 ? "copy B (other core), 2 lanes" : "copy B";
-        assertThat(report).contains(copyB + " ÷ copy A" + (shortLap == 0 && lanes == 0 ? " (ideally 1)" : ""));
-        if (otherCore) {
-            assertThat(report).startsWith("copy B: jshm-core from " + core.toAbsolutePath());
+        boolean same = shortLap == 0 && otherCore.isEmpty();
+        assertThat(report).contains(copyB + " ÷ " + copyA + (same ? " (ideally 1)" : ""), copyA + " ÷ Agrona");
+        if (!otherCore.isEmpty()) {
+            assertThat(report).startsWith("copy " + otherCore + ": jshm-core from " + core.toAbsolutePath());
         }
         Matcher m = ROW.matcher(report);
         int rows = 0;
@@ -97,12 +100,14 @@ class AaCheckTest {
         assertThat(AaCheck.main(new String[] {"--lanes", "2"}, none, errStream)).isEqualTo(2);
         assertThat(AaCheck.main(new String[] {"--mpsc", "--b-core", "/nonexistent/jshm-core.jar"}, none, errStream))
                 .isEqualTo(2);
+        assertThat(AaCheck.main(new String[] {"--a-core"}, none, errStream)).isEqualTo(2);
 
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("bench aa: needs --size 16..", "--rounds must be over",
                 "bench aa: unknown option --colour", "bench aa: short lap of 100 bytes for queue",
                 "bench aa: --short-lap is for SPSC queues, not with --mpsc",
                 "bench aa: --lanes is for MPSC queues: with --mpsc",
                 "bench aa: --b-core /nonexistent/jshm-core.jar: no such jar or directory",
+                "bench aa: --a-core needs a value",
                 "0 (off) or a multiple of 8 from 4096 to 262144", "usage: bench aa");
     }
 }

@@ -236,10 +236,11 @@ final class AaCheck {
             ratios[2][r - warm] = rate[r][1] / rate[r][2];
         }
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
-                "A/A check, %s messages: %d rounds of three %d ms streams (jshm %s copy A, copy B: the same code, two"
+                "A/A check, %s messages: %d rounds of three %d ms streams (jshm %s copy A, copy B: %s, two"
                         + " class loaders; Agrona %s, loaded alike), the order permuted each round, the first %d a warm-up%n"
                         + "%-42s%10s%10s%10s%n", Tables.sizeLabel(o.size()), rounds, o.segmentMillis(),
-                o.mpsc() ? "MPSC" : "SPSC", o.mpsc() ? "ManyToOne" : "OneToOne", warm, "", "median", "p10", "p90"));
+                o.mpsc() ? "MPSC" : "SPSC", o.aCore() == null && o.bCore() == null ? "the same code" : "two builds",
+                o.mpsc() ? "ManyToOne" : "OneToOne", warm, "", "median", "p10", "p90"));
         String a1 = "copy A";
         String b1 = o.shortLap() == 0 ? "copy B" : "copy B, short laps of " + o.shortLap();
         StringBuilder cores = new StringBuilder();

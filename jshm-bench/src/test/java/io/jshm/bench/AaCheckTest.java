@@ -59,7 +59,7 @@ class AaCheckTest {
         String report = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as("%s%s", report, err).isZero();
         assertThat(report).contains("A/A check, 256 B messages: " + rounds + " rounds of three 5 ms streams (jshm "
-                + (mpsc ? "MPSC" : "SPSC") + " copy A, copy B");
+                + (mpsc ? "MPSC" : "SPSC") + " copy A, copy B: " + (otherCore.isEmpty() ? "the same code" : "two builds"));
         assertThat(report).contains(mpsc ? "Agrona ManyToOne" : "Agrona OneToOne");
         String copyA = otherCore.equals("A") ? "copy A (other core)" : "copy A";
         String copyB = shortLap != 0 ? "copy B, short laps of 4096" : lanes != 0 ? "copy B (other core), 2 lanes" : "copy B";

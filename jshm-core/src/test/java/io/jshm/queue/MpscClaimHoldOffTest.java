@@ -46,18 +46,25 @@ class MpscClaimHoldOffTest {
         claim.buffer().set(ValueLayout.JAVA_LONG_UNALIGNED, claim.offset(), value);
     }
 
+    /**
+     * Message 1 offered, then a claim held open (a producer still writing its record), then a
+     * poll that takes message 1 and stops at the claim; the claim is then committed as message 2.
+     */
+    private void catchUpWithAWriter(SharedQueue queue) {
+        MessageClaim claim = new MessageClaim();
+        assertThat(queue.offer(0, message(1))).isTrue();
+        assertThat(queue.tryClaim(0, 8, claim)).isTrue();
+        assertThat(queue.poll(handler, 10)).as("the first message, then the claim").isEqualTo(1);
+        write(claim, 2);
+        claim.commit();
+    }
+
     @Test
     void aPollThatCatchesUpWithAWriterHoldsOffAndTheRecordFollows() throws InterruptedException {
         try (SharedQueue queue = SharedQueue.create(names.next(), CAPACITY, QueueType.MPSC)) {
             assertThat(queue.claimHoldOff()).isEqualTo(SharedQueue.DEFAULT_CLAIM_HOLD_OFF).isEqualTo(Duration.ofNanos(250));
             queue.setClaimHoldOff(LONG_HOLD_OFF);
-            MessageClaim claim = new MessageClaim();
-            assertThat(queue.offer(0, message(1))).isTrue();
-            assertThat(queue.tryClaim(0, 8, claim)).isTrue(); // a producer still writing its record
-
-            assertThat(queue.poll(handler, 10)).as("the first message, then the claim").isEqualTo(1);
-            write(claim, 2);
-            claim.commit();
+            catchUpWithAWriter(queue);
             long committed = System.nanoTime();
             assertThat(queue.poll(handler, 10)).as("held off, though the record is committed").isZero();
             QueueCounters counters = queue.counters();
@@ -92,13 +99,7 @@ class MpscClaimHoldOffTest {
     void zeroTurnsItOff() {
         try (SharedQueue queue = SharedQueue.create(names.next(), CAPACITY, QueueType.MPSC)) {
             queue.setClaimHoldOff(Duration.ZERO);
-            MessageClaim claim = new MessageClaim();
-            assertThat(queue.offer(0, message(1))).isTrue();
-            assertThat(queue.tryClaim(0, 8, claim)).isTrue();
-
-            assertThat(queue.poll(handler, 10)).isEqualTo(1);
-            write(claim, 2);
-            claim.commit();
+            catchUpWithAWriter(queue);
             assertThat(queue.poll(handler, 10)).as("no hold-off").isEqualTo(1);
             assertThat(received).containsExactly(1L, 2L);
         }
@@ -110,13 +111,7 @@ class MpscClaimHoldOffTest {
             received.clear();
             try (SharedQueue queue = SharedQueue.create(names.next(), CAPACITY, QueueType.MPSC)) {
                 queue.setClaimHoldOff(LONG_HOLD_OFF);
-                MessageClaim claim = new MessageClaim();
-                assertThat(queue.offer(0, message(1))).isTrue();
-                assertThat(queue.tryClaim(0, 8, claim)).isTrue();
-                assertThat(queue.poll(handler, 10)).isEqualTo(1);
-                write(claim, 2);
-                claim.commit();
-
+                catchUpWithAWriter(queue);
                 assertThat(queue.receive(handler, 10, wait, Duration.ofSeconds(5))).as("%s", wait).isEqualTo(1);
                 assertThat(received).as("%s", wait).containsExactly(1L, 2L);
             }

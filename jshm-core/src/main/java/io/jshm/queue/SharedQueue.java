@@ -950,7 +950,9 @@ public final class SharedQueue implements AutoCloseable {
     // ------------------------------------------------------------------ consuming
 
     /**
-     * Hands up to {@code limit} messages to {@code handler}, in place, without waiting.
+     * Hands up to {@code limit} messages to {@code handler}, in place, without waiting. An MPSC
+     * consumer's poll may return 0 for up to its {@linkplain #setClaimHoldOff claim hold-off}
+     * (250 ns by default) after a poll that took messages and stopped at one still being written.
      *
      * @return how many messages were handled
      * @throws IllegalStateException  if another live handle is this queue's consumer (SPSC, MPSC)

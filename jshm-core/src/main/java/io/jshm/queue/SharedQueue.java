@@ -1031,7 +1031,7 @@ public final class SharedQueue implements AutoCloseable {
             return pollSpsc(handler, limit, checkStuckNow);
         }
         if (lanes.length == 0) {
-            return holdingOff && stillHoldingOff() ? 0 : pollMpsc(handler, limit, checkStuckNow);
+            return heldOff() ? 0 : pollMpsc(handler, limit, checkStuckNow);
         }
         return pollLanes(handler, limit, checkStuckNow);
     }
@@ -1051,7 +1051,7 @@ public final class SharedQueue implements AutoCloseable {
         for (int k = 0; k < parts && count < limit; k++) {
             if (part != used) {
                 count += lanes[part].pollSpsc(handler, limit - count, checkStuckNow);
-            } else if (!(holdingOff && stillHoldingOff()) && (long) LONG.getOpaque(region, TAIL) != releasedTo) {
+            } else if (!heldOff() && (long) LONG.getOpaque(region, TAIL) != releasedTo) {
                 // the shared ring, unless this handle holds off from it (setClaimHoldOff) or no producer
                 // has reserved room past where we last released (one load of a line that, while every
                 // producer has a lane, nobody writes)
@@ -1209,8 +1209,14 @@ public final class SharedQueue implements AutoCloseable {
         }
     }
 
-    /** {@return whether the hold-off begun by {@link #holdOff} lasts} Ends it if not. */
-    private boolean stillHoldingOff() {
+    /**
+     * {@return whether a hold-off begun by {@link #holdOff} lasts} Ends it if not. Reads the clock
+     * only while one is on.
+     */
+    private boolean heldOff() {
+        if (!holdingOff) {
+            return false;
+        }
         if (System.nanoTime() - holdOffUntil < 0) {
             return true;
         }

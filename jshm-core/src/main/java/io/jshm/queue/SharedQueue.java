@@ -120,9 +120,7 @@ public final class SharedQueue implements AutoCloseable {
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private static final Duration INIT_TIMEOUT = Duration.ofSeconds(2);
-    /** What an MPSC consumer zeroes the ring from (see {@link #zero}); never written. */
-    private static final MemorySegment ZEROS = Arena.global().allocate(4096, 4096).asReadOnly();
-    /** The most bytes {@link #zero} writes by plain stores rather than by a copy from {@link #ZEROS}. */
+    /** The most bytes {@link #zero} writes by plain 8-byte stores rather than by {@code fill}. */
     private static final long STORE_ZEROS = 256;
     /**
      * A poller that finds nothing looks past the head (the tail, the clock: a cache miss on the
@@ -1306,11 +1304,13 @@ public final class SharedQueue implements AutoCloseable {
     }
 
     /**
-     * Zeroes the ring from position {@code start} to {@code end} (at most a ring), keeping every
-     * 8-byte word whole (decision 61). Up to {@link #STORE_ZEROS} bytes (a poll of a small message
-     * or two) by 8-byte stores, which cost less than a call of the copy; more by copying from
-     * {@link #ZEROS}: the copy stub writes a 4 KiB record in about two thirds of the time that
-     * {@code fill} takes over an 8-byte-aligned range (which the JDK fills a word at a time).
+     * Zeroes the ring from position {@code start} to {@code end} (at most a ring). Up to
+     * {@link #STORE_ZEROS} bytes (a poll of a small message or two) by 8-byte stores, which cost
+     * less than a call of {@code fill}; more by one byte store and a {@code fill} from the odd
+     * address after it, which the JDK does with its byte fill (wide vector stores) rather than
+     * the word-at-a-time fill it keeps for 8-byte-aligned ranges (decision 66; Agrona's
+     * {@code UnsafeBuffer.setMemory} has the same trick). No peer reads the range meanwhile: its
+     * records are consumed, and no producer may reserve it again until the head moves.
      */
     private void zero(long start, long end) {
         long first = start & mask;
@@ -1322,8 +1322,9 @@ public final class SharedQueue implements AutoCloseable {
         }
         for (long p = start; p < end; ) {
             long index = p & mask;
-            long chunk = Math.min(Math.min(end - p, capacity - index), ZEROS.byteSize());
-            MemorySegment.copy(ZEROS, 0, ring, index, chunk);
+            long chunk = Math.min(end - p, capacity - index);
+            ring.set(ValueLayout.JAVA_BYTE, index, (byte) 0);
+            ring.asSlice(index + 1, chunk - 1).fill((byte) 0);
             p += chunk;
         }
     }

@@ -373,7 +373,8 @@ public final class SharedQueue implements AutoCloseable {
      * finished with it; the producer waits for the line to come back for each store that follows.
      * Holding off lets the producer finish the record, and often a few more, undisturbed. With
      * the default of 250 ns, one producer streamed 64 B messages to a busy-polling consumer 1.2
-     * times as fast on the machine of {@code docs/benchmarks.md}. What it costs is latency, and
+     * times as fast as with none on an AMD EPYC VM, and 1.02 to 1.04 times on an Intel Xeon VM
+     * (decisions 65 and 67 of {@code docs/decisions.md}). What it costs is latency, and
      * only in a stream: a message that was being written when the consumer caught up arrives up
      * to the hold-off later. A poll that finds the queue empty, or the first message of a burst
      * still being written, starts no hold-off, so a request that arrives alone is not delayed.
